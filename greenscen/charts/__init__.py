@@ -1,0 +1,11 @@
+"""Brief-ready charts: one style, Chinese or English labels, PNG/SVG/PDF export."""
+
+from greenscen.charts.style import (  # noqa: F401
+    PALETTE,
+    HATCHES,
+    apply_brief_style,
+    cjk_font_name,
+    export_figure,
+    finish_figure,
+    label,
+)

@@ -1,0 +1,63 @@
+"""Command line: ``greenscen run | validate | obligations``.
+
+Exit codes: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from greenscen.errors import GreenscenError, ScenarioError
+
+
+def _parser() -> argparse.ArgumentParser:
+    import greenscen
+
+    p = argparse.ArgumentParser(prog="greenscen", description=greenscen.__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"greenscen {greenscen.__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="size a direct-connection project and write its report")
+    run.add_argument("scenario", nargs="?", help="scenario YAML (default: the bundled default)")
+    run.add_argument("--out", default="out", help="output folder (default ./out)")
+    run.add_argument("--overwrite", action="store_true", help="replace earlier greenscen results")
+    run.add_argument("--mode", choices=["exact", "fast"], default="exact", help="sizing mode")
+    run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+
+    val = sub.add_parser("validate", help="check a scenario file without solving")
+    val.add_argument("scenario")
+
+    obl = sub.add_parser("obligations", help="consumption-obligation ledger and compliance plan")
+    obl.add_argument("scenario", nargs="?", help="obligations scenario YAML (default: bundled)")
+    obl.add_argument("--out", default="out-obligations", help="output folder")
+    obl.add_argument("--overwrite", action="store_true", help="replace earlier greenscen results")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from greenscen.run import cli_run
+
+            return cli_run(args.scenario, args.out, args.overwrite, args.mode, not args.no_charts)
+        if args.command == "validate":
+            from greenscen.run import cli_validate
+
+            return cli_validate(args.scenario)
+        if args.command == "obligations":
+            from greenscen.obligations.cli import run_obligations_cli
+
+            return run_obligations_cli(args.scenario, args.out, args.overwrite)
+    except ScenarioError as exc:
+        print(f"greenscen: {exc}", file=sys.stderr)
+        return 2
+    except GreenscenError as exc:
+        print(f"greenscen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
