@@ -125,7 +125,7 @@ def label(key: str, lang: str = "en") -> str:
 
 def finish_figure(fig, title: str, source: str | None = None, scenario: str | None = None):
     """Return ``fig`` with the brief title and a source line (scenario, greenscen version)."""
-    fig.suptitle(title, fontsize=13, x=0.01, ha="left", fontweight="bold")
+    fig.suptitle(title, fontsize=13, x=0.01, ha="left")
     parts = []
     if scenario:
         parts.append(f"Scenario: {scenario}")

@@ -1,0 +1,146 @@
+"""Charts of a sizing result: a sample week's dispatch, the monthly balance, compliance margins.
+
+Each function takes data (not a result object) and an optional ``ax``, returns the figure
+and never calls ``show()``; ``lang`` is "en" or "zh".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from greenscen.charts.style import PALETTE, finish_figure, label, new_figure
+
+_TITLES = {
+    "week": ("Dispatch, sample week", "典型周运行"),
+    "monthly": ("Monthly energy balance", "月度电量平衡"),
+    "compliance": ("Rule compliance: margin to each limit", "政策规则符合性：距限值裕度"),
+}
+
+
+def _tech_columns(hourly: pd.DataFrame) -> list[str]:
+    return [c.split(":", 1)[1] for c in hourly.columns if c.startswith("available_mw:")]
+
+
+def sample_week_start(index: pd.DatetimeIndex, month: int = 7) -> pd.Timestamp:
+    """Return the first Monday 00:00 on or after the 8th of ``month`` in the index's year."""
+    year = index[0].year
+    day = pd.Timestamp(year=year, month=month, day=8)
+    return day + pd.Timedelta(days=(7 - day.weekday()) % 7)
+
+
+def dispatch_week(hourly: pd.DataFrame, start=None, ax=None, lang: str = "en", scenario: str | None = None):
+    """Return a figure of one week's supply stack against the load (MW).
+
+    Renewables used directly (by technology, in proportion to availability), storage discharge
+    and grid import are stacked above zero; storage charge, export and curtailment below.
+    """
+    start = pd.Timestamp(start) if start is not None else sample_week_start(hourly.index)
+    week = hourly.loc[start : start + pd.Timedelta(days=7) - pd.Timedelta(seconds=1)]
+    fig, ax = new_figure(figsize=(10, 4.8), ax=ax)
+    x = week.index
+    avail = week["available_mw"].to_numpy()
+    used = avail - week["curtailed_mw"].to_numpy()
+    share = np.divide(used, avail, out=np.zeros_like(used), where=avail > 1e-9)
+    layers, names, colours = [], [], []
+    for tech in _tech_columns(week):
+        layers.append(week[f"available_mw:{tech}"].to_numpy() * share)
+        names.append(label(tech, lang))
+        colours.append(PALETTE.get(tech, "#999999"))
+    layers.append(week["discharge_mw"].to_numpy())
+    names.append(label("discharge", lang))
+    colours.append(PALETTE["storage"])
+    layers.append(week["import_mw"].to_numpy())
+    names.append(label("import", lang))
+    colours.append(PALETTE["import"])
+    ax.stackplot(x, *layers, labels=names, colors=colours, alpha=0.9, step="post")
+    below = [
+        (-week["charge_mw"].to_numpy(), label("charge", lang), "#9ACD9A", ""),
+        (-week["export_mw"].to_numpy(), label("export", lang), PALETTE["export"], ""),
+        (-week["curtailed_mw"].to_numpy(), label("curtailed", lang), PALETTE["curtailed"], "//"),
+    ]
+    base = np.zeros(len(week))
+    for values, name, colour, hatch in below:
+        if np.abs(values).max() > 1e-6:
+            ax.fill_between(x, base, base + values, step="post", color=colour, label=name, hatch=hatch, alpha=0.9, lw=0)
+            base = base + values
+    ax.step(x, week["load_mw"], where="post", color=PALETTE["load"], lw=1.6, label=label("load", lang))
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_ylabel(label("power_mw", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    title = _TITLES["week"][lang == "zh"] + f" ({start:%Y-%m-%d})"
+    return finish_figure(fig, title, scenario=scenario)
+
+
+def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: str | None = None):
+    """Return a figure of monthly energies (GWh): supply by source against the load."""
+    dt = hourly["duration_h"]
+    used = hourly["available_mw"] - hourly["curtailed_mw"]
+    share = (used / hourly["available_mw"]).where(hourly["available_mw"] > 1e-9, 0.0)
+    month = hourly.index.month
+    parts = {}
+    for tech in _tech_columns(hourly):
+        parts[label(tech, lang)] = (hourly[f"available_mw:{tech}"] * share * dt).groupby(month).sum() / 1e3
+    parts[label("import", lang)] = (hourly["import_mw"] * dt).groupby(month).sum() / 1e3
+    stack = pd.DataFrame(parts)
+    neg = pd.DataFrame(
+        {
+            label("export", lang): -(hourly["export_mw"] * dt).groupby(month).sum() / 1e3,
+            label("curtailed", lang): -(hourly["curtailed_mw"] * dt).groupby(month).sum() / 1e3,
+        }
+    )
+    load = (hourly["load_mw"] * dt).groupby(month).sum() / 1e3
+    fig, ax = new_figure(figsize=(9, 4.5), ax=ax)
+    colours = [PALETTE.get(t, "#999999") for t in _tech_columns(hourly)] + [PALETTE["import"]]
+    bottom = np.zeros(len(stack))
+    hatches = ["", "..", "//", "xx"]
+    for i, col in enumerate(stack.columns):
+        ax.bar(stack.index, stack[col], bottom=bottom, color=colours[i], label=col, hatch=hatches[i % 4], edgecolor="white", lw=0.3)
+        bottom += stack[col].to_numpy()
+    nb = np.zeros(len(neg))
+    for col, colour, hatch in zip(neg.columns, [PALETTE["export"], PALETTE["curtailed"]], ["", "//"]):
+        if neg[col].abs().max() > 1e-9:
+            ax.bar(neg.index, neg[col], bottom=nb, color=colour, label=col, hatch=hatch, edgecolor="white", lw=0.3)
+            nb += neg[col].to_numpy()
+    ax.plot(load.index, load.to_numpy(), color=PALETTE["load"], marker="o", lw=1.5, label=label("load", lang))
+    ax.axhline(0, color="black", lw=0.6)
+    ax.set_xticks(range(1, 13))
+    ax.set_xlabel(label("month", lang))
+    ax.set_ylabel(label("energy_gwh", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    return finish_figure(fig, _TITLES["monthly"][lang == "zh"], scenario=scenario)
+
+
+def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scenario: str | None = None):
+    """Return a figure of each evaluated rule's margin as a share of its limit (>= 0 passes)."""
+    rows = compliance[compliance["ok"].apply(lambda v: v is not None)].copy()
+    rows = rows[rows["margin_share"].notna()] if "margin_share" in rows else rows.iloc[0:0]
+    fig, ax = new_figure(figsize=(9, 0.45 * max(len(rows), 3) + 1.5), ax=ax)
+    y = np.arange(len(rows))
+    vals = rows["margin_share"].astype(float).clip(-1.5, 1.5).to_numpy()
+    colours = [PALETTE["green"] if ok else PALETTE["shortfall"] for ok in rows["ok"]]
+    ax.barh(y, vals, color=colours, hatch=["" if ok else "xx" for ok in rows["ok"]])
+    ax.set_yticks(y, [f"{r} ({c})" for r, c in zip(rows["rule"], rows["clause"])], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel(label("margin", lang))
+    ax.invert_yaxis()
+    return finish_figure(fig, _TITLES["compliance"][lang == "zh"], scenario=scenario)
+
+
+def write_sizing_charts(result, folder: Path, lang: str = "en") -> list[Path]:
+    """Write the three PNG charts of a sizing result into ``folder``; return their paths."""
+    import matplotlib.pyplot as plt
+
+    paths = []
+    for name, fig in (
+        ("dispatch_week", dispatch_week(result.hourly, lang=lang, scenario=result.name)),
+        ("monthly_balance", monthly_balance(result.hourly, lang=lang, scenario=result.name)),
+        ("compliance_margins", compliance_margins(result.compliance, lang=lang, scenario=result.name)),
+    ):
+        path = Path(folder) / f"{name}.png"
+        fig.savefig(path, dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        paths.append(path)
+    return paths

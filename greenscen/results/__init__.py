@@ -1,0 +1,1 @@
+"""Results: metrics, the independent compliance check, green tracing and the result object."""

@@ -1,0 +1,542 @@
+"""Independent compliance checks: every rule's value computed from the hourly dispatch alone.
+
+Nothing here reads an optimisation model. :func:`compliance_table` recomputes each rule in force
+(SPEC A, clauses cited per row) and the model's physics from the hourly dispatch table (see
+:mod:`greenscen.results.metrics`) and a few :class:`DesignFacts`, so that a wrong constraint in
+the model shows up as a failed row here. :func:`check_compliance` raises on any failed row.
+
+Tolerances (see :func:`tolerances`), from the argument ``tol`` (default 1e-6):
+
+- powers: ``power_mw = tol · max(1 MW, peak load, peak available)`` per step;
+- horizon energies: ``energy_mwh = power_mw · Σ Δt`` (a residue of ``power_mw`` in every step);
+- storage energy: ``soc_mwh = tol · max(1 MWh, storage energy, scale · max Δt)``;
+- ratios of energies: ``ratio = max(tol, energy_mwh / E_load)`` (dimensionless);
+- peak-valley: ``(max − min) − λ·max ≤ 2 · power_mw`` per window (max and min may each
+  carry one power residue).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from greenscen.errors import ComplianceError, DataError, ScenarioError
+from greenscen.results import metrics as mt
+from greenscen.results.tracing import trace_green, tracing_summary, user_loads
+from greenscen.rules.ruleset import KINDS, MODES, ResolvedRule, ResolvedRules
+
+PHYSICS = "model physics"
+COLUMNS = ("rule", "clause", "value", "limit", "unit", "ok", "margin", "margin_share", "note")
+REQUIRED = (
+    "duration_h", "load_mw", "available_mw", "curtailed_mw", "charge_mw", "discharge_mw",
+    "soc_mwh", "import_mw", "export_mw",
+)  # fmt: skip
+NONNEGATIVE = REQUIRED[1:] + ("charge_grid_mw", "discharge_grid_mw", "soc_grid_mwh")
+
+
+@dataclass(frozen=True)
+class DesignFacts:
+    """What compliance needs beyond the hourly dispatch: the design and the project's papers.
+
+    Parameters
+    ----------
+    mode : {"grid", "off_grid"}
+    kind : {"general", "hydrogen"}
+    connection_mw : float
+        Connection capacity chosen by the project, 接网容量 [MW] (四(一)); 0 for off-grid.
+    storage_power_mw, storage_energy_mwh : float
+        Storage power [MW] and energy [MWh] capacities.
+    charge_efficiency, discharge_efficiency : float
+        One-way efficiencies η_c, η_d in (0, 1] [-].
+    capacities_mw : mapping
+        Installed capacity per technology [MW], e.g. ``{"wind": 100, "pv": 50}``.
+    connection_voltage_kv : float or None
+        Connection voltage [kV] (三(三)); None when not given.
+    security_assessment_done : bool
+        The special power-system security assessment (三(三)) has been carried out.
+    preapproval_date, source_request_date : date or None
+        Hydrogen projects: pre-approval date and the date the source scale is requested (六(二)).
+    load_investment_share : float or None
+        Share of the load side's planned investment completed at the request [-] (六(二)).
+    internal_contract_years : float or None
+        Term of the internal purchase agreements [years] (五(一)).
+    """
+
+    mode: str
+    kind: str
+    connection_mw: float = 0.0
+    storage_power_mw: float = 0.0
+    storage_energy_mwh: float = 0.0
+    charge_efficiency: float = 1.0
+    discharge_efficiency: float = 1.0
+    capacities_mw: Mapping[str, float] = field(default_factory=dict)
+    connection_voltage_kv: float | None = None
+    security_assessment_done: bool = False
+    preapproval_date: date | None = None
+    source_request_date: date | None = None
+    load_investment_share: float | None = None
+    internal_contract_years: float | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "capacities_mw", MappingProxyType(dict(self.capacities_mw)))
+        problems = []
+        if self.mode not in MODES:
+            problems.append(f"facts.mode: expected one of {list(MODES)}, found {self.mode!r}")
+        if self.kind not in KINDS:
+            problems.append(f"facts.kind: expected one of {list(KINDS)}, found {self.kind!r}")
+        for name in ("charge_efficiency", "discharge_efficiency"):
+            v = getattr(self, name)
+            if not 0 < v <= 1:
+                problems.append(f"facts.{name}: expected a number in (0, 1], found {v}")
+        for name in ("connection_mw", "storage_power_mw", "storage_energy_mwh"):
+            if getattr(self, name) < 0:
+                problems.append(
+                    f"facts.{name}: expected a number >= 0, found {getattr(self, name)}"
+                )
+        if problems:
+            raise ScenarioError(problems)
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    """Absolute tolerances of the checks: per-step power [MW], horizon energy [MWh],
+    storage energy per step [MWh] and ratio of energies [-]."""
+
+    power_mw: float
+    energy_mwh: float
+    soc_mwh: float
+    ratio: float
+
+
+def tolerances(hourly: pd.DataFrame, facts: DesignFacts, tol: float = 1e-6) -> Tolerances:
+    """Return the tolerances of :func:`compliance_table`, scaled to the problem (module doc)."""
+    scale = max(
+        1.0, float(hourly["load_mw"].abs().max()), float(hourly["available_mw"].abs().max())
+    )
+    power = tol * scale
+    energy = power * float(hourly["duration_h"].sum())
+    soc = tol * max(1.0, facts.storage_energy_mwh, scale * float(hourly["duration_h"].max()))
+    e_load = mt.energy_mwh(hourly["load_mw"], hourly["duration_h"])
+    ratio = max(tol, energy / e_load) if e_load > 0 else tol
+    return Tolerances(power_mw=power, energy_mwh=energy, soc_mwh=soc, ratio=ratio)
+
+
+@dataclass
+class _Ctx:
+    hourly: pd.DataFrame
+    rules: ResolvedRules
+    facts: DesignFacts
+    tol: Tolerances
+    e: dict[str, float]
+
+    def col(self, name: str) -> pd.Series:
+        return mt.column_or_zero(self.hourly, name)
+
+
+def _row(rule, clause, value, limit, unit, ok, sense=None, note="") -> dict[str, Any]:
+    """One table row; ``sense`` "cap" (value <= limit) or "floor" (value >= limit) sets margin."""
+    value = float("nan") if value is None else float(value)
+    margin = share = float("nan")
+    if sense is not None and limit is not None:
+        margin = limit - value if sense == "cap" else value - limit
+        share = margin / abs(limit) if limit != 0 else float("nan")
+    return {
+        "rule": rule, "clause": clause, "value": value,
+        "limit": float("nan") if limit is None else float(limit), "unit": unit,
+        "ok": None if ok is None else bool(ok), "margin": margin, "margin_share": share,
+        "note": note,
+    }  # fmt: skip
+
+
+def _le(value: float, limit: float, tol: float) -> bool:
+    return bool(value <= limit + tol)  # NaN compares False: an undefined value fails
+
+
+def _cap(name, clause, value, limit, unit, tol, note="") -> dict[str, Any]:
+    """A row for ``value <= limit`` within ``tol``."""
+    return _row(name, clause, value, limit, unit, _le(value, limit, tol), "cap", note)
+
+
+def _floor(name, clause, value, limit, unit, tol, note="") -> dict[str, Any]:
+    """A row for ``value >= limit`` within ``tol``."""
+    return _row(name, clause, value, limit, unit, _le(limit, value, tol), "floor", note)
+
+
+def _ratio(num: float, den: float) -> float:
+    return num / den if den != 0 else float("nan")
+
+
+def _at(series: pd.Series) -> str:
+    """'; largest at <time>' for notes, or '' when the series is nowhere positive."""
+    if len(series) == 0 or not float(series.max()) > 0:
+        return ""
+    return f"; largest at {series.idxmax()}"
+
+
+# --- rules in force ------------------------------------------------------------------------
+
+
+def _load_driven_sizing(c: _Ctx, r: ResolvedRule) -> dict:
+    value = _ratio(c.e["available_mwh"], c.e["load_mwh"])
+    cap = r.params.get("max_available_to_load_ratio")
+    if cap is None:
+        return _row(r.name, r.clause, value, None, "MWh/MWh", None,
+                    note="informational: E_A / E_load; no numeric cap set (以荷定源)")  # fmt: skip
+    return _cap(r.name, r.clause, value, cap, "MWh/MWh", c.tol.ratio, "E_A / E_load")
+
+
+def _hydrogen_generation_cap(c: _Ctx, r: ResolvedRule) -> dict:
+    value = _ratio(c.e["available_mwh"], c.e["load_mwh"])
+    cap = float(r.params["max_ratio"])
+    note = f"E_A {c.e['available_mwh']:.6g} MWh / E_load {c.e['load_mwh']:.6g} MWh"
+    return _cap(r.name, r.clause, value, cap, "MWh/MWh", c.tol.ratio, note)
+
+
+def _export_ban(c: _Ctx, r: ResolvedRule) -> dict:
+    exp = c.col("export_mw")
+    cap = float(r.params.get("max_export_mwh", 0.0))
+    ok = _le(c.e["export_mwh"], cap, c.tol.energy_mwh)
+    if cap == 0.0:  # exp[t] = 0: also every step, so one export hour cannot hide in the tolerance
+        ok = ok and _le(float(exp.max()), 0.0, c.tol.power_mw)
+    note = f"largest step export {float(exp.max()):.6g} MW{_at(exp)}"
+    return _row(r.name, r.clause, c.e["export_mwh"], cap, "MWh", ok, "cap", note)
+
+
+def _export_ratio_cap(c: _Ctx, r: ResolvedRule) -> dict:
+    value = mt.export_ratio(c.hourly)
+    cap = float(r.params["max_ratio"])
+    note = f"E_exp {c.e['export_mwh']:.6g} MWh, E_sc {c.e['self_consumed_mwh']:.6g} MWh ({c.rules.year})"
+    return _cap(r.name, r.clause, value, cap, "share", c.tol.ratio, note)
+
+
+def _self_consumption_min(c: _Ctx, r: ResolvedRule) -> dict:
+    value = mt.self_consumption_share(c.hourly)
+    floor = float(r.params["min_share"])
+    note = f"E_sc {c.e['self_consumed_mwh']:.6g} MWh / E_load {c.e['load_mwh']:.6g} MWh ({c.rules.year})"
+    return _floor(r.name, r.clause, value, floor, "share", c.tol.ratio, note)
+
+
+def _exchange_limit(c: _Ctx, r: ResolvedRule) -> dict:
+    p = mt.exchange_power_mw(c.hourly).abs()
+    limit = c.facts.connection_mw + float(r.params.get("tolerance_mw", 0.0))
+    imp, exp, pw = c.col("import_mw"), c.col("export_mw"), c.tol.power_mw
+    both = int(((imp > pw) & (exp > pw)).sum())
+    note = f"{both} step(s) with both import and export{_at(p)}"
+    return _cap(r.name, r.clause, float(p.max()), limit, "MW", pw, note)
+
+
+def _off_grid_isolation(c: _Ctx) -> dict:
+    flows = pd.concat([c.col("import_mw").abs(), c.col("export_mw").abs()], axis=1).max(axis=1)
+    note = "off-grid (离网型): no electrical connection, import = export = 0 in every step"
+    return _cap("exchange_limit", "一", float(flows.max()), 0.0, "MW", c.tol.power_mw, note)
+
+
+def _peak_valley_limit(c: _Ctx, r: ResolvedRule) -> dict:
+    window = r.params.get("window", "D")
+    limit = r.params.get("limit", "load")
+    if limit == "load":
+        lam = mt.load_peak_valley_limit(c.hourly["load_mw"].astype(float), window)
+        how = f"limit = the load's own largest rate per window {window}"
+    else:
+        lam, how = float(limit), f"limit set to {limit}, window {window}"
+    p = mt.exchange_power_mw(c.hourly)
+    ext = mt.window_extremes(p, window)
+    excess = (ext["max_mw"] - ext["min_mw"]) - lam * ext["max_mw"]
+    atol = 2.0 * c.tol.power_mw
+    rates = mt.peak_valley_rate(p, window, zero_tol_mw=atol)
+    bad = int((excess > atol).sum())
+    worst = excess.idxmax() if bad else rates.idxmax()
+    note = (
+        f"{how}; worst window {worst.date()}: rate {rates[worst]:.6g} (max {ext.at[worst, 'max_mw']:.6g} MW, "
+        f"min {ext.at[worst, 'min_mw']:.6g} MW); {bad} of {len(ext)} window(s) with "
+        "max − min > limit · max"
+    )
+    return _row(r.name, r.clause, float(rates.max()), lam, "rate", bad == 0, "cap", note)
+
+
+def _renewable_utilisation_min(c: _Ctx, r: ResolvedRule) -> dict:
+    value = mt.renewable_utilisation(c.hourly)
+    floor = float(r.params["min_share"])
+    if math.isnan(value):
+        return _row(r.name, r.clause, value, floor, "share", None, note="no renewable output")
+    note = f"E_curt {c.e['curtailed_mwh']:.6g} MWh of E_A {c.e['available_mwh']:.6g} MWh"
+    return _floor(r.name, r.clause, value, floor, "share", c.tol.ratio, note)
+
+
+def _connection_voltage(c: _Ctx, r: ResolvedRule) -> dict:
+    v, cap = c.facts.connection_voltage_kv, float(r.params["max_kv"])
+    if v is None:
+        return _row(r.name, r.clause, None, cap, "kV", None, note="not evaluated: no voltage given")
+    needs = v >= float(r.params["assessment_from_kv"])
+    ok = v <= cap and (not needs or c.facts.security_assessment_done)
+    note = "special security assessment "
+    note += ("done" if c.facts.security_assessment_done else "MISSING") if needs else "not needed"
+    return _row(r.name, r.clause, v, cap, "kV", ok, "cap", note)
+
+
+def _expiry(start: date, years: float) -> date:
+    if float(years).is_integer():
+        try:
+            return start.replace(year=start.year + int(years))
+        except ValueError:  # 29 February in a non-leap year
+            return start.replace(year=start.year + int(years), day=28)
+    return start + timedelta(days=float(years) * 365.25)
+
+
+def _hydrogen_milestones(c: _Ctx, r: ResolvedRule) -> dict:
+    f, years = c.facts, r.params["preapproval_validity_years"]
+    floor = float(r.params["min_load_investment_share"])
+    parts, notes = [], []
+    if f.load_investment_share is not None:
+        parts.append(f.load_investment_share >= floor)
+    else:
+        notes.append("investment share not given")
+    if f.preapproval_date is not None and f.source_request_date is not None:
+        end = _expiry(f.preapproval_date, years)
+        parts.append(f.preapproval_date <= f.source_request_date <= end)
+        notes.append(f"request {f.source_request_date}; pre-approval valid to {end}")
+    else:
+        notes.append("dates not given")
+    ok = False if not all(parts) else (True if len(parts) == 2 else None)
+    note = "; ".join(notes)
+    return _row(r.name, r.clause, f.load_investment_share, floor, "share", ok, "floor", note)
+
+
+def _internal_contract_term(c: _Ctx, r: ResolvedRule) -> dict:
+    v, floor = c.facts.internal_contract_years, float(r.params["min_years"])
+    if v is None:
+        return _row(
+            r.name, r.clause, None, floor, "years", None, note="not evaluated: no term given"
+        )
+    return _floor(r.name, r.clause, v, floor, "years", 0.0, "internal purchase agreements")
+
+
+def _green_tracing(c: _Ctx, r: ResolvedRule) -> dict:
+    green = trace_green(c.hourly)
+    loads = user_loads(c.hourly)
+    sc = mt.self_consumption_mw(c.hourly)
+    checks = {
+        "Σ green − sc": float((green.sum(axis=1) - sc).abs().max()),
+        "green < 0": float((-green).to_numpy().max()),
+        "green > user load": float((green.to_numpy() - loads.to_numpy()).max()),
+        "Σ user loads − load": float((loads.sum(axis=1) - c.hourly["load_mw"]).abs().max()),
+    }
+    value = max(0.0, *checks.values())
+    per_cert = float(r.params.get("mwh_per_certificate", 1.0))
+    summary = tracing_summary(c.hourly, per_cert)
+    worst = max(checks, key=checks.get)
+    note = (
+        f"traced {summary['green_mwh'].sum():.6g} MWh, {int(summary['certificates'].sum())} "
+        f"certificate(s) of {per_cert:g} MWh; largest residue: {worst}"
+    )
+    return _cap(r.name, r.clause, value, 0.0, "MW", c.tol.power_mw, note)
+
+
+RULE_CHECKS: dict[str, Callable[[_Ctx, ResolvedRule], dict]] = {
+    "load_driven_sizing": _load_driven_sizing,
+    "hydrogen_generation_cap": _hydrogen_generation_cap,
+    "export_ban": _export_ban,
+    "export_ratio_cap": _export_ratio_cap,
+    "self_consumption_min": _self_consumption_min,
+    "exchange_limit": _exchange_limit,
+    "peak_valley_limit": _peak_valley_limit,
+    "renewable_utilisation_min": _renewable_utilisation_min,
+    "connection_voltage": _connection_voltage,
+    "hydrogen_milestones": _hydrogen_milestones,
+    "internal_contract_term": _internal_contract_term,
+    "green_tracing": _green_tracing,
+}
+
+
+# --- model physics -------------------------------------------------------------------------
+
+
+def _energy_balance(c: _Ctx) -> dict:
+    res = (
+        c.col("available_mw") - c.col("curtailed_mw") - c.col("charge_mw") + c.col("discharge_mw")
+        + c.col("import_mw") - c.col("export_mw") - c.col("load_mw")
+    ).abs()  # fmt: skip
+    note = f"available − curtailed − charge + discharge + import − export − load{_at(res)}"
+    return _cap("energy_balance", PHYSICS, float(res.max()), 0.0, "MW", c.tol.power_mw, note)
+
+
+def _available_output(c: _Ctx) -> dict:
+    h, res, notes = c.hourly, [], []
+    techs = [k.split(":", 1)[1] for k in h.columns if k.startswith("available_mw:")]
+    if techs:
+        total = sum(c.col(f"available_mw:{k}") for k in techs)
+        res.append((total - c.col("available_mw")).abs().max())
+        notes.append("available = Σ available per technology")
+    for k, cap in c.facts.capacities_mw.items():
+        if f"cf:{k}" in h.columns and f"available_mw:{k}" in h.columns:
+            res.append((c.col(f"available_mw:{k}") - cap * c.col(f"cf:{k}")).abs().max())
+            notes.append(f"available:{k} = {cap:g} MW · cf:{k}")
+    if not res:
+        note = "not evaluated: no per-technology columns"
+        return _row("available_output", PHYSICS, None, 0.0, "MW", None, note=note)
+    return _cap(
+        "available_output", PHYSICS, float(max(res)), 0.0, "MW", c.tol.power_mw, "; ".join(notes)
+    )
+
+
+def _storage_limits(c: _Ctx) -> dict:
+    f, pw, soc = c.facts, c.tol.power_mw, c.tol.soc_mwh
+    bounds = {  # name: (violation series, its tolerance); violation > tolerance fails
+        "charge > storage power": (c.col("charge_mw") - f.storage_power_mw, pw),
+        "discharge > storage power": (c.col("discharge_mw") - f.storage_power_mw, pw),
+        "soc > storage energy": (c.col("soc_mwh") - f.storage_energy_mwh, soc),
+        "curtailed > available": (c.col("curtailed_mw") - c.col("available_mw"), pw),
+    }
+    for k in c.hourly.columns:
+        if k in NONNEGATIVE or k.startswith(("available_mw:", "load_mw:")):
+            bounds[f"{k} < 0"] = (-c.col(k), soc if k.endswith("_mwh") else pw)
+    for part, whole in (("charge_grid_mw", "charge_mw"), ("discharge_grid_mw", "discharge_mw"),
+                        ("soc_grid_mwh", "soc_mwh")):  # fmt: skip
+        if part in c.hourly.columns:
+            t = soc if part.endswith("mwh") else pw
+            bounds[f"{part} > {whole}"] = (c.col(part) - c.col(whole), t)
+    worst = {name: float(v.max()) for name, (v, _) in bounds.items()}
+    broken = [f"{n} by {worst[n]:.6g}" for n, (_, t) in bounds.items() if worst[n] > t]
+    value = max(0.0, *worst.values())
+    loop = (c.col("charge_mw") > pw) & (c.col("discharge_mw") > pw)
+    note = "; ".join(broken) if broken else "all bounds hold"
+    note += f"; {int(loop.sum())} step(s) charging and discharging at once"
+    return _row("storage_limits", PHYSICS, value, 0.0, "MW or MWh", not broken, "cap", note)
+
+
+def _storage_continuity(c: _Ctx) -> dict:
+    f, dt = c.facts, c.col("duration_h")
+    worst: dict[str, pd.Series] = {}
+    for soc_k, ch_k, dis_k in (("soc_mwh", "charge_mw", "discharge_mw"),
+                               ("soc_grid_mwh", "charge_grid_mw", "discharge_grid_mw")):  # fmt: skip
+        if soc_k not in c.hourly.columns:
+            continue
+        s = c.col(soc_k)
+        prev = s.shift(1)
+        prev.iloc[0] = s.iloc[-1]  # cyclic: the state before the first step is the last step's
+        delta = (f.charge_efficiency * c.col(ch_k) - c.col(dis_k) / f.discharge_efficiency) * dt
+        worst[soc_k] = (s - prev - delta).abs()
+    res = pd.concat(worst.values(), axis=1).max(axis=1)
+    note = f"soc[t] = soc[t−1] + (η_c·charge − discharge/η_d)·Δt, cyclic{_at(res)}"
+    if "soc_grid_mwh" in worst:
+        note += "; also for the grid-origin part"
+    return _cap("storage_continuity", PHYSICS, float(res.max()), 0.0, "MWh", c.tol.soc_mwh, note)
+
+
+def _green_charging(c: _Ctx) -> dict:
+    ch_grid, dis_grid = c.col("charge_grid_mw"), c.col("discharge_grid_mw")
+    checks = {
+        "renewable charge > available − curtailed": (c.col("charge_mw") - ch_grid)
+        - (c.col("available_mw") - c.col("curtailed_mw")),
+        "grid energy to load > load": c.col("import_mw") - ch_grid + dis_grid - c.col("load_mw"),
+        "grid charge > import": ch_grid - c.col("import_mw"),
+    }
+    worst = {k: float(v.max()) for k, v in checks.items()}
+    broken = [f"{k} by {v:.6g} MW" for k, v in worst.items() if v > c.tol.power_mw]
+    value = max(0.0, *worst.values())
+    grid = any(k in c.hourly.columns for k in mt.GRID_CHARGE_COLUMNS)
+    note = "grid charging tracked" if grid else "charge ≤ available − curtailed; import ≤ load"
+    note = "; ".join(broken) if broken else note
+    return _row("green_charging", PHYSICS, value, 0.0, "MW", not broken, "cap", note)
+
+
+PHYSICS_CHECKS = (
+    _energy_balance,
+    _available_output,
+    _storage_limits,
+    _storage_continuity,
+    _green_charging,
+)
+
+
+def _check_inputs(hourly: pd.DataFrame, rules: ResolvedRules, facts: DesignFacts) -> None:
+    problems = []
+    if facts.mode != rules.mode:
+        problems.append(
+            f"facts.mode: expected {rules.mode!r} (the rules' mode), found {facts.mode!r}"
+        )
+    if facts.kind != rules.kind:
+        problems.append(
+            f"facts.kind: expected {rules.kind!r} (the rules' kind), found {facts.kind!r}"
+        )
+    if problems:
+        raise ScenarioError(problems)
+    mt.require_columns(hourly, *REQUIRED)
+    if not isinstance(hourly.index, pd.DatetimeIndex) or len(hourly) == 0:
+        raise DataError("hourly dispatch: expected a non-empty DatetimeIndex of step starts")
+    if not hourly.index.is_monotonic_increasing:
+        raise DataError("hourly dispatch: expected time steps in increasing order")
+    if not (hourly["duration_h"] > 0).all():
+        raise DataError("hourly dispatch.duration_h: expected every step's duration > 0 h")
+
+
+def compliance_table(
+    hourly: pd.DataFrame, rules: ResolvedRules, facts: DesignFacts, tol: float = 1e-6
+) -> pd.DataFrame:
+    """Return one row per rule in force and per physics check, computed from ``hourly`` alone.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        The hourly dispatch (module docstring of :mod:`greenscen.results.metrics`).
+    rules : ResolvedRules
+        The rules in force for the project's year, kind and mode.
+    facts : DesignFacts
+        Design and paperwork facts; its mode and kind must match ``rules``.
+    tol : float
+        Relative tolerance from which the absolute ones are scaled (:func:`tolerances`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``rule``, ``clause``, ``value``, ``limit``, ``unit``, ``ok`` (True, False, or
+        None for "not evaluated: data not given"), ``margin`` (limit − value for caps,
+        value − limit for floors, in the value's unit), ``margin_share`` (margin / |limit|,
+        NaN when the limit is 0) and ``note``. Rules in force come first in rule-set order;
+        an off-grid project adds an ``exchange_limit`` row (clause 一: import = export = 0);
+        the physics rows (clause "model physics") ``energy_balance``, ``available_output``,
+        ``storage_limits``, ``storage_continuity`` and ``green_charging`` always appear.
+    """
+    _check_inputs(hourly, rules, facts)
+    ctx = _Ctx(hourly, rules, facts, tolerances(hourly, facts, tol), mt.annual_energies(hourly))
+    rows = []
+    for r in rules.rules:
+        check = RULE_CHECKS.get(r.name)
+        if check is None:
+            rows.append(_row(r.name, r.clause, None, None, "", None, note="no independent check"))
+        else:
+            rows.append(check(ctx, r))
+    if facts.mode == "off_grid" and rules.get("exchange_limit") is None:
+        rows.append(_off_grid_isolation(ctx))
+    rows.extend(check(ctx) for check in PHYSICS_CHECKS)
+    table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table["ok"] = pd.Series([row["ok"] for row in rows], dtype=object)
+    return table
+
+
+def _failed(ok: object) -> bool:
+    return ok is not None and not (isinstance(ok, float) and np.isnan(ok)) and not bool(ok)
+
+
+def check_compliance(table: pd.DataFrame) -> None:
+    """Raise :class:`~greenscen.errors.ComplianceError` listing every row whose ``ok`` is False.
+
+    Rows with ``ok`` None (not evaluated) do not fail.
+    """
+    bad = table[[_failed(v) for v in table["ok"]]]
+    if bad.empty:
+        return
+    lines = [
+        f"  - {r.rule} ({r.clause}): value {r.value:.6g} {r.unit}, limit {r.limit:.6g} {r.unit}"
+        + (f"; {r.note}" if r.note else "")
+        for r in bad.itertuples()
+    ]
+    msg = f"the dispatch breaks {len(bad)} rule(s) beyond tolerance:\n" + "\n".join(lines)
+    raise ComplianceError(msg, failed=list(bad["rule"]))

@@ -1,0 +1,56 @@
+"""Cost breakdown recomputed from capacities and the hourly dispatch (yuan per year).
+
+Independent of the LP's objective expression, so the two can be compared: the LP minimises
+everything here except the government funds on the load, which are a constant (五(四)).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from greenscen.model.params import SizingParams
+
+
+def cost_breakdown(
+    hourly: pd.DataFrame,
+    capacities: dict[str, float],
+    params: SizingParams,
+    energy_price_yuan_per_mwh: pd.Series,
+    export_price_yuan_per_mwh: pd.Series,
+) -> dict[str, float]:
+    """Return yearly cost parts (yuan) and ``total_annual_yuan`` and ``cost_per_mwh_load_yuan``.
+
+    Parameters
+    ----------
+    hourly : DataFrame
+        The dispatch table (``duration_h``, ``load_mw``, ``import_mw``, ``export_mw``).
+    capacities : dict
+        MW per renewable technology, ``storage_mw``, ``storage_mwh``, ``connection_mw``.
+    """
+    dt = hourly["duration_h"]
+    parts: dict[str, float] = {}
+    for t in params.renewables:
+        parts[f"{t.name}_yuan"] = t.cost_yuan_per_mw_year * capacities.get(t.name, 0.0)
+    st = params.storage
+    parts["storage_yuan"] = (
+        st.power_cost_yuan_per_mw_year * capacities.get("storage_mw", 0.0)
+        + st.energy_cost_yuan_per_mwh_year * capacities.get("storage_mwh", 0.0)
+        if st
+        else 0.0
+    )
+    g = params.grid
+    imp_mwh = hourly["import_mw"] * dt
+    exp_mwh = hourly["export_mw"] * dt
+    parts["connection_yuan"] = (
+        g.connection_cost_yuan_per_mw_year * capacities.get("connection_mw", 0.0) if g else 0.0
+    )
+    parts["grid_energy_yuan"] = float((imp_mwh * energy_price_yuan_per_mwh.to_numpy()).sum())
+    parts["td_charge_yuan"] = float(imp_mwh.sum() * (g.td_charge_yuan_per_mwh if g else 0.0))
+    parts["export_revenue_yuan"] = -float((exp_mwh * export_price_yuan_per_mwh.to_numpy()).sum())
+    load_mwh = float((hourly["load_mw"] * dt).sum())
+    parts["funds_yuan"] = params.funds_yuan_per_mwh * load_mwh
+    total = sum(parts.values())
+    parts = {k: float(v) for k, v in parts.items()}
+    parts["total_annual_yuan"] = float(total)
+    parts["cost_per_mwh_load_yuan"] = float(total / load_mwh) if load_mwh else float("nan")
+    return parts

@@ -1,0 +1,224 @@
+"""The scenario schema: what a scenario YAML may contain, with units in every name.
+
+Pydantic models with ``extra="forbid"`` so that a misspelt key is reported, not ignored.
+A capacity left as ``null`` is optimised (within ``min_mw``/``max_mw``); a number fixes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# SPEC A 二: eligible load categories of the Inner Mongolia multi-user plan.
+USER_CATEGORIES = {
+    "new_load": "新增负荷 (二(一))",
+    "hydrogen_fuel": "氢基绿色燃料: green H2 / NH3 / methanol / SAF (二(二))",
+    "hydrogen_service": "loads serving a built hydrogen project (二(二))",
+    "export_oriented": "降碳刚性需求出口外向型企业 (二(三))",
+    "data_centre": "和林格尔数据中心集群 (二(四))",
+    "electrolytic_aluminium": "电解铝 (二(五))",
+    "zero_carbon_park": "国家级零碳园区 (二(六))",
+    "free_trade_zone": "呼和浩特/满洲里/二连浩特自贸片区 (二(七))",
+    "steel": "钢铁 (二(八))",
+    "cement": "水泥 (二(八))",
+    "polysilicon": "多晶硅 (二(八))",
+}
+UserCategory = Literal[tuple(USER_CATEGORIES)]  # type: ignore[valid-type]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LoadSpec(_Model):
+    """A user's load: a bundled shape scaled to annual MWh or peak MW, or the user's own CSV (MW)."""
+
+    shape: str | None = None
+    annual_mwh: float | None = Field(None, gt=0)
+    peak_mw: float | None = Field(None, gt=0)
+    csv: str | None = None
+    column: str | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if self.csv is None and self.shape is None:
+            raise ValueError("give either shape (with annual_mwh or peak_mw) or csv")
+        if self.csv is not None and self.shape is not None:
+            raise ValueError("give shape or csv, not both")
+        if self.shape is not None and (self.annual_mwh is None) == (self.peak_mw is None):
+            raise ValueError("a bundled shape needs exactly one of annual_mwh, peak_mw")
+        if self.csv is not None and (self.annual_mwh is not None or self.peak_mw is not None):
+            raise ValueError("a CSV load is in MW as given; annual_mwh/peak_mw do not apply")
+        return self
+
+
+class User(_Model):
+    """One internal user (a legal entity) of the project."""
+
+    name: str = Field(min_length=1, pattern=r"^[^:,\n]+$")
+    category: UserCategory
+    load: LoadSpec
+
+
+class SiteSpec(_Model):
+    """The site: a bundled one by id, and/or the user's own capacity-factor CSV per technology."""
+
+    name: str | None = None
+    csv: dict[str, str] | None = None
+
+    @model_validator(mode="after")
+    def _some_source(self):
+        if self.name is None and not self.csv:
+            raise ValueError("give a bundled site name or csv files per technology")
+        return self
+
+
+class RenewableSpec(_Model):
+    """A renewable technology: costs and its capacity (null = optimise)."""
+
+    capex_yuan_per_kw: float = Field(ge=0)
+    lifetime_years: float = Field(gt=0)
+    fixed_om_yuan_per_kw_year: float = Field(0.0, ge=0)
+    capacity_mw: float | None = Field(None, ge=0)
+    min_mw: float = Field(0.0, ge=0)
+    max_mw: float | None = Field(None, ge=0)
+
+
+class StorageSpec(_Model):
+    """Battery storage: power and energy costs, efficiencies, capacities (null = optimise)."""
+
+    power_capex_yuan_per_kw: float = Field(ge=0)
+    energy_capex_yuan_per_kwh: float = Field(ge=0)
+    lifetime_years: float = Field(gt=0)
+    fixed_om_yuan_per_kw_year: float = Field(0.0, ge=0)
+    charge_efficiency: float = Field(0.95, gt=0, le=1)
+    discharge_efficiency: float = Field(0.95, gt=0, le=1)
+    power_mw: float | None = Field(None, ge=0)
+    energy_mwh: float | None = Field(None, ge=0)
+    max_power_mw: float | None = Field(None, ge=0)
+    min_hours: float = Field(0.0, ge=0)
+    max_hours: float | None = Field(None, gt=0)
+    allow_grid_charging: bool = False
+
+
+class Technologies(_Model):
+    wind: RenewableSpec | None = None
+    pv: RenewableSpec | None = None
+    storage: StorageSpec | None = None
+
+
+class Finance(_Model):
+    discount_rate: float = Field(ge=0, lt=1)
+
+
+class TouPeriod(_Model):
+    price: float = Field(ge=0)
+    hours: list[int]
+
+
+class Tariff(_Model):
+    """Grid tariff. Prices in yuan/MWh; the connection charge in yuan per kW per month."""
+
+    energy_price_yuan_per_mwh: float | dict[str, TouPeriod]
+    td_charge_yuan_per_mwh: float = Field(0.0, ge=0)
+    funds_yuan_per_mwh: float = Field(0.0, ge=0)
+    connection_charge_yuan_per_kw_month: float = Field(0.0, ge=0)
+    export_price_yuan_per_mwh: float = Field(0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _tou_covers_day(self):
+        price = self.energy_price_yuan_per_mwh
+        if isinstance(price, dict):
+            hours = sorted(h for p in price.values() for h in p.hours)
+            if hours != list(range(24)):
+                missing = sorted(set(range(24)) - set(hours))
+                dup = sorted({h for h in hours if hours.count(h) > 1})
+                raise ValueError(
+                    "time-of-use periods must cover hours 0-23 exactly once; "
+                    f"missing {missing}, repeated {dup}"
+                )
+        elif price < 0:
+            raise ValueError(f"expected a price >= 0, found {price}")
+        return self
+
+
+class Project(_Model):
+    """Project-level facts: kind, mode, connection and the data the validations need."""
+
+    kind: Literal["general", "hydrogen"]
+    mode: Literal["grid", "off_grid"]
+    existing_hydrogen: bool = False
+    connection_mw: float | None = Field(None, ge=0)
+    connection_max_mw: float | None = Field(None, ge=0)
+    connection_voltage_kv: float | None = Field(None, gt=0)
+    security_assessment_done: bool = False
+    internal_contract_years: float | None = Field(None, gt=0)
+    preapproval_date: dt.date | None = None
+    source_request_date: dt.date | None = None
+    load_investment_share: float | None = Field(None, ge=0, le=1)
+
+
+class RulesSpec(_Model):
+    set: str = "inner_mongolia_multiuser"
+    overrides: dict[str, dict[str, float | int | str | bool | None]] = Field(default_factory=dict)
+
+
+class TimeSpec(_Model):
+    resolution_h: int = Field(1, ge=1, le=24)
+
+    @model_validator(mode="after")
+    def _divides_day(self):
+        if 24 % self.resolution_h:
+            raise ValueError(f"resolution_h must divide 24 (1, 2, 3, 4, 6, 8, 12, 24), found {self.resolution_h}")
+        return self
+
+
+class Scenario(_Model):
+    """A complete direct-connection sizing scenario."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    year: int
+    project: Project
+    users: list[User] = Field(min_length=1)
+    site: SiteSpec
+    technologies: Technologies
+    finance: Finance
+    tariff: Tariff
+    rules: RulesSpec = Field(default_factory=RulesSpec)
+    time: TimeSpec = Field(default_factory=TimeSpec)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        problems = []
+        names = [u.name for u in self.users]
+        dups = sorted({n for n in names if names.count(n) > 1})
+        if dups:
+            problems.append(f"users: user names must be unique, found {dups} more than once")
+        if self.project.mode == "off_grid" and self.project.connection_mw:
+            problems.append(
+                "project.connection_mw: an off-grid project has no connection to the public grid; "
+                f"expected null or 0, found {self.project.connection_mw}"
+            )
+        if self.project.kind == "hydrogen" and not any(
+            u.category == "hydrogen_fuel" for u in self.users
+        ):
+            problems.append(
+                "users: a hydrogen-fuel project needs at least one user of category hydrogen_fuel"
+            )
+        if self.project.existing_hydrogen and self.project.kind != "hydrogen":
+            problems.append("project.existing_hydrogen: only meaningful for kind hydrogen")
+        t = self.technologies
+        if t.wind is None and t.pv is None:
+            problems.append("technologies: at least one of wind, pv is needed")
+        if t.storage and t.storage.allow_grid_charging and self.project.mode == "off_grid":
+            problems.append("technologies.storage.allow_grid_charging: an off-grid project has no grid")
+        for tech in ("wind", "pv"):
+            spec = getattr(t, tech)
+            if spec and spec.max_mw is not None and spec.min_mw > spec.max_mw:
+                problems.append(f"technologies.{tech}: min_mw {spec.min_mw} exceeds max_mw {spec.max_mw}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
