@@ -181,6 +181,12 @@ def check_param_value(rule: str, pname: str, ptype: str, value: Any) -> str | No
         return f"{where}: expected a fraction between 0 and 1, found {value}"
     if ptype in ("ratio", "limit") and value < 0:
         return f"{where}: expected a number >= 0, found {value}"
+    if ptype == "limit" and value > 1:
+        return (
+            f"{where}: expected a peak-valley rate between 0 and 1 (or 'load'), found {value}; "
+            "a rate above 1 means the exchange changes sign within a window, which greenscen's "
+            "signed reading (P = import - export) does not model"
+        )
     if ptype in ("kv", "years") and value <= 0:
         return f"{where}: expected a number > 0, found {value}"
     return None
