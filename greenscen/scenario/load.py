@@ -134,7 +134,7 @@ def _format(err: dict[str, Any]) -> list[str]:
         return [f"{loc}: required, missing"]
     if kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
-        return [f"{loc}: {m}" for m in msg.split("; ")]
+        return [f"{loc}: {m}" for m in msg.split("\n") if m]
     msg = err["msg"]
     msg = msg[0].lower() + msg[1:]
     shown = repr(found) if not isinstance(found, dict) else "a mapping"

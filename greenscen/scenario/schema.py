@@ -136,8 +136,8 @@ class Tariff(_Model):
                 missing = sorted(set(range(24)) - set(hours))
                 dup = sorted({h for h in hours if hours.count(h) > 1})
                 raise ValueError(
-                    "time-of-use periods must cover hours 0-23 exactly once; "
-                    f"missing {missing}, repeated {dup}"
+                    "time-of-use periods must cover hours 0-23 exactly once, "
+                    f"found missing hours {missing} and repeated hours {dup}"
                 )
         elif price < 0:
             raise ValueError(f"expected a price >= 0, found {price}")
@@ -220,5 +220,5 @@ class Scenario(_Model):
             if spec and spec.max_mw is not None and spec.min_mw > spec.max_mw:
                 problems.append(f"technologies.{tech}: min_mw {spec.min_mw} exceeds max_mw {spec.max_mw}")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))
         return self

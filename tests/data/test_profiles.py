@@ -71,6 +71,13 @@ def test_shape_entry_is_complete_and_labelled_assumption(shape_id):
     assert entry["status"] == "assumption"
 
 
+def test_shape_categories_are_scenario_user_categories():
+    from greenscen.scenario import USER_CATEGORIES
+
+    for entry in LOADS_YAML["shapes"]:
+        assert entry["spec_category"] in USER_CATEGORIES, entry["id"]
+
+
 def test_info_returns_a_copy():
     data.site_info("ordos")["pv"]["target_full_load_hours"] = -1
     data.load_shape_info("aluminium")["load_factor"] = -1

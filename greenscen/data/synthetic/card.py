@@ -76,9 +76,8 @@ profiles; do not edit it by hand.
 - Time: 8760 rows, `2025-01-01 00:00` to `2025-12-31 23:00`, typical non-leap year,
   China Standard Time (UTC+8, no offset written). Values are **hour-beginning**: the mean
   over the hour that starts at the timestamp.
-- `pv`: AC energy at the plant's grid connection per unit of **DC nameplate (MWp)**, with
-  a DC/AC ratio of {PV_SYSTEM.dc_ac_ratio}, so the largest value is about
-  {1 / PV_SYSTEM.dc_ac_ratio * (1 - PV_SYSTEM.ac_loss_fraction):.3f}. Chinese PV
+- `pv`: AC energy at the plant's grid connection per unit of **DC nameplate (MWp)**, with a
+  DC/AC ratio of {PV_SYSTEM.dc_ac_ratio}, so the largest value is about {1 / PV_SYSTEM.dc_ac_ratio * (1 - PV_SYSTEM.ac_loss_fraction):.3f}. Chinese PV
   utilisation-hour statistics and PV capex in yuan/W are usually quoted per MWp (assumption,
   not verified here). For a capacity factor per MW of inverter (AC) capacity multiply by
   the DC/AC ratio.
@@ -92,8 +91,9 @@ profiles; do not edit it by hand.
 Targets are **assumptions**, chosen inside the ranges that
 `shared/reference/REFERENCE_DATA.md` itself labels as assumptions: utility PV in Inner
 Mongolia about 1,500-1,700 h/yr, wind about 2,400-2,800 h/yr. West (Ordos, Baotou) is given
-more sun, Xilingol more wind, following where the region's PV and wind are concentrated
-(内蒙古日报, 2023-05-09, via REFERENCE_DATA.md). Coordinates and altitudes are approximate
+more sun, Xilingol more wind: the region's PV capacity is concentrated in the west and its wind
+capacity in Xilingol, Tongliao and Chifeng (published, 内蒙古日报 2023-05-09, via
+REFERENCE_DATA.md), which is taken here as a hint of resource (assumption). Coordinates and altitudes are approximate
 city values; the climate parameters (temperature cycle, mean clear-sky index) are rounded
 values entered from general knowledge (assumption).
 
@@ -160,8 +160,9 @@ mean / peak; daily peak-valley rate = (max - min) / max of each calendar day.
 
 {_shape_rows(shapes)}
 
-`spec_category` names the kind of consumer a scenario would declare; align the names with
-the scenario schema. The two-shift factory uses the 2025 public holidays and make-up working
+`spec_category` is the user category a plant of this kind would typically declare in a
+scenario (`greenscen.scenario.USER_CATEGORIES`): an electrolyser making hydrogen-based fuels is
+`hydrogen_fuel`, a factory new to the grid `new_load`. The two-shift factory uses the 2025 public holidays and make-up working
 days as remembered from the State Council General Office notice (not checked here).
 
 ## Random seeds and regeneration
@@ -192,7 +193,8 @@ edit the assumptions in `greenscen/data/synthetic/` and regenerate.
 
 ## Known limitations
 - Sites are independent random draws: no spatial correlation between Ordos and Baotou, which in
-  reality see much of the same weather; PV and wind at a site share only the air temperature.
+  reality see much of the same weather. PV and wind at a site share only the air temperature
+  (and the wind that cools the modules): cloudy and windy spells are not linked.
 - No interannual variability: one typical year. No curtailment: the profiles are available
   output, curtailment is for the model to decide.
 - Not modelled: snow cover beyond a flat loss, dust storms, icing, turbine cut-out hysteresis,

@@ -145,7 +145,11 @@ def two_shift_factory_load(index: pd.DatetimeIndex, rng: np.random.Generator) ->
 
 @dataclass(frozen=True)
 class LoadShapeSpec:
-    """One bundled load shape: names, the category it stands for, seed and builder."""
+    """One bundled load shape: names, the category it stands for, seed and builder.
+
+    ``spec_category`` is the scenario schema's user category a plant of this kind would
+    typically declare (``greenscen.scenario.USER_CATEGORIES``).
+    """
 
     shape_id: str
     name_en: str
@@ -161,7 +165,7 @@ LOAD_SHAPES: tuple[LoadShapeSpec, ...] = (
         shape_id="electrolyser",
         name_en="Alkaline water electrolysis (hydrogen)",
         name_zh="碱性电解水制氢",
-        spec_category="hydrogen_electrolysis",
+        spec_category="hydrogen_fuel",
         seed=201,
         build=electrolyser_load,
         note="a fixed shape; a flexible electrolyser is better modelled as a dispatchable load",
@@ -197,7 +201,7 @@ LOAD_SHAPES: tuple[LoadShapeSpec, ...] = (
         shape_id="two_shift_factory",
         name_en="Two-shift manufacturing plant",
         name_zh="两班制工厂",
-        spec_category="general_industry",
+        spec_category="new_load",
         seed=205,
         build=two_shift_factory_load,
         note="weekday two-shift pattern with 2025 public holidays (calendar: assumption)",
