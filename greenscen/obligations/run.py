@@ -1,0 +1,346 @@
+"""Orchestrator: resolve an obligations scenario, plan, keep the ledger, verify compliance.
+
+``run_obligations(scenario)`` is a function of the scenario alone: it loads the weights, projects
+the trajectories, solves the least-cost plan of the enterprise (if any), writes both the
+enterprise and the obligated-entity ledgers and checks the plan independently through the ledger.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from greenscen.errors import ComplianceError, ScenarioError
+from greenscen.obligations.carbon import carbon_columns
+from greenscen.obligations.carryover import TOLERANCE_MWH
+from greenscen.obligations.data import rule_value
+from greenscen.obligations.enterprise import (
+    check_zero_carbon_park,
+    enterprise_ledger,
+    monthly_certificate_schedule,
+    target_path,
+)
+from greenscen.obligations.ledger import EntityYear, Volumes, allocate_guaranteed, entity_ledger
+from greenscen.obligations.plan import PlanProblem, PlanResult, single_route_costs, solve_plan
+from greenscen.obligations.prices import price_table
+from greenscen.obligations.scenario import (
+    EnterpriseSpec,
+    EntitySpec,
+    ObligationScenario,
+    year_values,
+)
+from greenscen.obligations.trajectories import project, project_many
+from greenscen.obligations.weights import load_weights, lookup_weight
+
+
+@dataclass(frozen=True)
+class ObligationResults:
+    """Everything a run produces; ``ledger`` has one row per entity and year."""
+
+    scenario: ObligationScenario
+    weights: pd.DataFrame
+    trajectories: pd.DataFrame
+    ledger: pd.DataFrame
+    plan: PlanResult | None = None
+    plan_problem: PlanProblem | None = None
+    single_route_costs: dict = field(default_factory=dict)
+    prices: pd.DataFrame | None = None
+    monthly_certificates: pd.DataFrame | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def shortfall_remains(self) -> bool:
+        """True when a shortfall is left uncured or carried past the last year of its entity."""
+        if self.ledger.empty:
+            return False
+        uncured = self.ledger.filter(like="uncured_").fillna(0.0).to_numpy().sum() > TOLERANCE_MWH
+        last = self.ledger.sort_values("year").groupby("entity").tail(1)
+        beyond = last.filter(like="carried_out_").fillna(0.0).to_numpy().sum() > TOLERANCE_MWH
+        return bool(uncured or beyond)
+
+
+def _plan_final_years(scn: ObligationScenario) -> tuple[int, ...]:
+    return tuple(int(y) for y in rule_value("plan_final_years", scn.rules))
+
+
+def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFrame):
+    years = list(range(ent.first_year, ent.last_year + 1))
+    final_years = _plan_final_years(scn)
+    rule = ent.carry_over_rule or rule_value("carry_over_rule_enterprise", scn.rules)
+    try:
+        cons = pd.Series(year_values(ent.consumption_mwh, years, before_first=None), index=years)
+    except ScenarioError as exc:
+        raise ScenarioError([f"enterprise.consumption_mwh: {p}" for p in exc.problems]) from None
+    target = target_path(
+        ent.sector,
+        ent.province,
+        years,
+        ent.target.by_year,
+        ent.target.extend,
+        ent.target.target,
+        ent.target.target_year,
+        weights,
+    )
+    routes = ent.routes
+    prices, prov = price_table(
+        years,
+        {
+            "direct": routes.direct.cost_yuan_per_mwh,
+            "trading": routes.trading.premium_yuan_per_mwh,
+            "certificates": routes.certificates.price_yuan_per_mwh,
+        },
+    )
+    self_gen = year_values(ent.self_generated_mwh, years)
+    closed = sorted(ent.closed_years)
+    open_years = [y for y in years if y not in ent.closed_years]
+    purchases = pd.DataFrame(
+        0.0,
+        index=years,
+        columns=["self_generated", "direct", "trading", "certificates", "makeup_certificates"],
+    )
+    purchases["self_generated"] = self_gen
+    for y, c in ent.closed_years.items():
+        purchases.loc[y, ["direct", "trading", "certificates", "makeup_certificates"]] = [
+            c.direct_mwh,
+            c.trading_mwh,
+            c.certificates_mwh,
+            c.makeup_certificates_mwh,
+        ]
+    carried = ent.carried_in_mwh
+    if closed:
+        pre = enterprise_ledger(
+            ent.name,
+            ent.sector,
+            ent.province,
+            cons.loc[closed],
+            target.loc[closed],
+            purchases.loc[closed],
+            prices,
+            rule,
+            final_years,
+            carried,
+        )
+        carried = float(pre["carried_out_total_mwh"].iloc[-1])
+    plan = problem = None
+    single = {}
+    if open_years:
+        ix = [years.index(y) for y in open_years]
+        bundled_min = ent.bundled_min_share_of_green
+        if bundled_min is None:
+            bundled_min = float(rule_value("bundled_main_route_min_share", scn.rules))
+        park = (
+            float(rule_value("zero_carbon_park_bundled_min_share", scn.rules))
+            if ent.zero_carbon_park
+            else 0.0
+        )
+        trading_max = year_values(routes.trading.max_mwh, years, default=math.inf)
+        cert_max = year_values(routes.certificates.max_mwh, years, default=math.inf)
+        problem = PlanProblem(
+            years=tuple(open_years),
+            consumption_mwh=tuple(cons.loc[open_years]),
+            target_share=tuple(target["share"].loc[open_years]),
+            direct_cost_yuan_per_mwh=tuple(prices["direct"].loc[open_years]),
+            trading_premium_yuan_per_mwh=tuple(prices["trading"].loc[open_years]),
+            certificate_price_yuan_per_mwh=tuple(prices["certificates"].loc[open_years]),
+            direct_max_mwh=tuple(year_values(routes.direct.max_mwh, years)[i] for i in ix),
+            trading_max_mwh=tuple(trading_max[i] for i in ix),
+            certificates_max_mwh=tuple(cert_max[i] for i in ix),
+            self_generated_mwh=tuple(self_gen[i] for i in ix),
+            carried_in_mwh=carried,
+            bundled_min_share_of_green=bundled_min,
+            bundled_min_share_of_consumption=park,
+            allow_carry=ent.allow_planned_carry,
+            carry_rule=rule,
+            plan_final_years=final_years,
+            carry_penalty_yuan_per_mwh=ent.carry_penalty_yuan_per_mwh,
+        )
+        plan = solve_plan(problem)
+        single = single_route_costs(problem)
+        for col in ("direct", "trading", "certificates"):
+            purchases.loc[open_years, col] = plan.purchases[col].to_numpy()
+    ledger = enterprise_ledger(
+        ent.name,
+        ent.sector,
+        ent.province,
+        cons,
+        target,
+        purchases,
+        prices,
+        rule,
+        final_years,
+        ent.carried_in_mwh,
+    )
+    ledger["planned"] = [y in open_years for y in years]
+    other_clean = year_values(ent.other_clean_mwh, years)
+    ledger["clean_share"] = (ledger["bundled_mwh"] + other_clean) / ledger["consumption_mwh"]
+    notes = []
+    if ent.zero_carbon_park:
+        for i, y in enumerate(years):
+            for p in check_zero_carbon_park(
+                cons.iloc[i],
+                ledger["bundled_mwh"].iloc[i],
+                other_clean[i],
+                park,
+                float(rule_value("zero_carbon_park_clean_min_share", scn.rules)),
+            ):
+                notes.append(f"{y}: {p}")
+    planned = ledger[ledger["planned"]]
+    if plan is not None and not planned["compliant"].all() and not ent.allow_planned_carry:
+        bad = planned.loc[~planned["compliant"], "year"].tolist()
+        raise ComplianceError(
+            f"the plan leaves a shortfall in {bad} when checked in the ledger",
+            [f"requirement {y}" for y in bad],
+        )
+    profile = ent.monthly_consumption_profile or [1.0] * 12
+    monthly = pd.DataFrame(
+        {
+            y: monthly_certificate_schedule(float(purchases.loc[y, "certificates"]), profile)
+            for y in open_years
+        }
+    )
+    return ledger, plan, problem, single, prov, monthly, notes
+
+
+def _entity_weights(scn, ent: EntitySpec, ys, weights) -> tuple[float, float, str, str]:
+    if ys.weights is not None:
+        return ys.weights.total, ys.weights.non_hydro, "scenario", ys.weights.source
+    vals, stats, srcs = [], [], []
+    for kind in ("total", "non_hydro"):
+        v, st, src = lookup_weight(weights, ent.province, ys.year, kind)
+        if math.isnan(v) and ent.weights_method:
+            traj = project(
+                weights, ent.province, kind, ent.weights_method, horizon=max(ys.year, 2035)
+            )
+            v = float(traj.loc[traj["year"] == ys.year, "value"].iloc[0])
+            st, src = "projected", f"projected by {ent.weights_method}"
+        if math.isnan(v):
+            raise ScenarioError(
+                f"entities.{ent.name}.years.{ys.year}.weights: expected a published {kind} weight of "
+                f"{ent.province} {ys.year} or weights_method / weights in the scenario, found it missing"
+            )
+        vals.append(v)
+        stats.append(st)
+        srcs.append(src)
+    status = stats[0] if stats[0] == stats[1] else f"{stats[0]}/{stats[1]}"
+    return vals[0], vals[1], status, srcs[0]
+
+
+def _allocations(
+    scn: ObligationScenario, weights: pd.DataFrame
+) -> dict[tuple[str, str, int], Volumes]:
+    out = {}
+    for a in scn.allocation:
+        takers = {}
+        for ent in scn.entities:
+            for ys in ent.years:
+                if (
+                    ent.province == a.province
+                    and ys.year == a.year
+                    and ys.guaranteed == "allocated"
+                ):
+                    takers[ent.name] = ys.consumption_mwh
+        wt = None
+        for ent in scn.entities:
+            for ys in ent.years:
+                if ent.province == a.province and ys.year == a.year and ys.weights is not None:
+                    wt = ys.weights.total
+        if wt is None:
+            wt, _, _ = lookup_weight(weights, a.province, a.year, "total")
+        alloc = allocate_guaranteed(
+            Volumes(a.guaranteed.hydro_mwh, a.guaranteed.non_hydro_mwh),
+            wt,
+            a.priority_consumption_mwh,
+            takers,
+        )
+        for name in takers:
+            out[(name, a.province, a.year)] = alloc[name]
+        prio = [alloc[k] for k in a.priority_consumption_mwh]
+        prio_sum = Volumes(sum(v.hydro_mwh for v in prio), sum(v.non_hydro_mwh for v in prio))
+        for ent in scn.entities:
+            for ys in ent.years:
+                if ent.province == a.province and ys.year == a.year and ys.guaranteed == "priority":
+                    out[(ent.name, a.province, a.year)] = prio_sum
+    return out
+
+
+def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | None:
+    if not scn.entities:
+        return None
+    final_years = _plan_final_years(scn)
+    alloc = _allocations(scn, weights)
+    frames, problems = [], []
+    for ent in scn.entities:
+        if ent.kind == "captive_plant" and any(
+            ys.guaranteed in ("allocated", "priority") for ys in ent.years
+        ):
+            problems.append(
+                f"entities.{ent.name}: a captive plant takes no guaranteed-purchase allocation (002 五(四))"
+            )
+            continue
+        eys = []
+        for ys in ent.years:
+            try:
+                wt, wn, st, src = _entity_weights(scn, ent, ys, weights)
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
+                continue
+            if ys.guaranteed in ("allocated", "priority"):
+                key = (ent.name, ent.province, ys.year)
+                if key not in alloc:
+                    problems.append(
+                        f"entities.{ent.name}.years.{ys.year}.guaranteed: '{ys.guaranteed}' needs an allocation entry for {ent.province} {ys.year}"
+                    )
+                    continue
+                guaranteed = alloc[key]
+            else:
+                guaranteed = Volumes(ys.guaranteed.hydro_mwh, ys.guaranteed.non_hydro_mwh)
+
+            def vol(v):
+                return Volumes(v.hydro_mwh, v.non_hydro_mwh)
+
+            eys.append(
+                EntityYear(
+                    ent.name, ent.kind, ent.province, ys.year, ys.consumption_mwh, wt, wn,
+                    ys.exempt_agricultural_mwh, ys.exempt_heating_mwh, guaranteed, vol(ys.market),
+                    vol(ys.self_generated), vol(ys.excess_bought), vol(ys.certificates_bought),
+                    vol(ys.excess_sold), vol(ys.certificates_sold), vol(ys.makeup_certificates), st, src,
+                )
+            )  # fmt: skip
+        if not eys:
+            continue
+        rule = ent.carry_over_rule or rule_value("carry_over_rule_weights", scn.rules)
+        try:
+            frames.append(entity_ledger(eys, rule, final_years, ent.carried_in))
+        except ScenarioError as exc:
+            problems.extend(f"entities.{ent.name}: {p}" for p in exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return pd.concat(frames, ignore_index=True)
+
+
+def run_obligations(
+    scn: ObligationScenario, base_dir: str | Path | None = None
+) -> ObligationResults:
+    """Return the results of an obligations scenario (weights, trajectories, plan, ledger)."""
+    user_csv = scn.weights.user_csv
+    if user_csv and base_dir is not None and not Path(user_csv).is_absolute():
+        user_csv = str(Path(base_dir) / user_csv)
+    weights = load_weights(user_csv)
+    specs = [s.model_dump() for s in scn.weights.trajectories]
+    trajectories = project_many(weights, scn.weights.provinces, specs, horizon=scn.weights.horizon)
+    frames, plan, problem, single, prices, monthly, notes = [], None, None, {}, None, None, []
+    if scn.enterprise is not None:
+        led, plan, problem, single, prices, monthly, notes = _enterprise(
+            scn, scn.enterprise, weights
+        )
+        frames.append(carbon_columns(led, scn.carbon.region, scn.carbon.lag_years))
+    ent = _entities(scn, weights)
+    if ent is not None:
+        frames.append(carbon_columns(ent, scn.carbon.region, scn.carbon.lag_years))
+    ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return ObligationResults(
+        scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes)
+    )
