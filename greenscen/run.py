@@ -191,7 +191,7 @@ def cli_run(scenario: str | None, out: str, overwrite: bool, mode: str, charts: 
     print(result.compliance[["rule", "value", "limit", "ok", "clause"]].to_string(index=False))
     print(f"wrote {Path(out).resolve()}")
     if not result.compliant:
-        bad = [r for r, ok in zip(result.compliance["rule"], result.compliance["ok"]) if ok is False]
+        bad = [r for r, ok in zip(result.compliance["rule"], result.compliance["ok"], strict=True) if ok is False]
         print(f"greenscen: NON-COMPLIANT: {', '.join(bad)}", file=sys.stderr)
         return 1
     return 0

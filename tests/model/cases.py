@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from greenscen.model.params import GridParams, SizingParams, StorageParams, TechParams, policy_params
+from greenscen.model.params import (
+    GridParams,
+    SizingParams,
+    StorageParams,
+    TechParams,
+    policy_params,
+)
 from greenscen.rules import load_rule_set, resolve_rules
 from greenscen.scenario.inputs import ModelInputs
 

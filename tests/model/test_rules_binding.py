@@ -12,7 +12,6 @@ import pytest
 from greenscen.errors import InfeasibleError
 from greenscen.model.core import SizingModel, hourly_frame
 from greenscen.results import metrics
-
 from tests.model.cases import day_index, make_inputs, make_params, square_pv
 
 NO_PV_LIMIT = {"peak_valley_limit": {"enabled": False}}
