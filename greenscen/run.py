@@ -18,7 +18,7 @@ from greenscen.model.params import SizingParams, sizing_params
 from greenscen.results.costs import cost_breakdown
 from greenscen.results.result import CAPACITY_KEYS, SizingResult
 from greenscen.rules import ResolvedRules, load_rule_set, resolve_rules
-from greenscen.scenario.inputs import ModelInputs, build_inputs
+from greenscen.scenario.inputs import ModelInputs, build_inputs, check_export_price
 from greenscen.scenario.load import LoadedScenario, load_scenario
 
 
@@ -36,7 +36,10 @@ def resolve(ls: LoadedScenario) -> tuple[ResolvedRules, ModelInputs, SizingParam
         source=ls.source,
     )
     inputs = build_inputs(ls)
-    return rules, inputs, sizing_params(ls, rules, inputs)
+    params = sizing_params(ls, rules, inputs)
+    if params.grid is not None and params.grid.allow_export:
+        check_export_price(inputs, params.grid.td_charge_yuan_per_mwh, ls.source)
+    return rules, inputs, params
 
 
 def design_facts(ls: LoadedScenario, capacities: dict[str, float], params: SizingParams):
@@ -171,8 +174,12 @@ def run_scenario(
 
 def cli_run(scenario: str | None, out: str, overwrite: bool, mode: str, charts: bool) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
-    from greenscen.errors import InfeasibleError
+    from greenscen.errors import InfeasibleError, ScenarioError
 
+    if scenario is not None and is_obligations_file(scenario):
+        raise ScenarioError(
+            f"{scenario} is an obligations scenario; run it with `greenscen obligations {scenario}`"
+        )
     ls = load_scenario(scenario)
     try:
         result = run_scenario(ls, mode=mode, check=False)
@@ -197,8 +204,28 @@ def cli_run(scenario: str | None, out: str, overwrite: bool, mode: str, charts: 
     return 0
 
 
+OBLIGATION_KEYS = {"enterprise", "entities", "weights", "carbon"}
+
+
+def is_obligations_file(path: str | Path) -> bool:
+    """Return True when a YAML file is an obligations scenario (top-level keys tell)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the sizing loader reports the problem
+    return isinstance(data, dict) and bool(OBLIGATION_KEYS & set(data)) and "project" not in data
+
+
 def cli_validate(scenario: str) -> int:
     """`greenscen validate`: check a scenario and its data files without solving."""
+    if is_obligations_file(scenario):
+        from greenscen.obligations.scenario import load_scenario as load_obligations
+
+        scn = load_obligations(scenario)
+        print(f"{scenario}: valid obligations scenario {getattr(scn, 'name', '')}")
+        return 0
     ls = load_scenario(scenario)
     rules, inputs, _ = resolve(ls)
     print(

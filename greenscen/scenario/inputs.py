@@ -91,6 +91,8 @@ def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
                 values = shape / shape.max() * spec.peak_mw
             else:
                 values = shape / shape.sum() * spec.annual_mwh
+        if user.online_from is not None:
+            values = np.where(idx < pd.Timestamp(user.online_from), 0.0, values)
         cols[user.name] = values
     return pd.DataFrame(cols, index=idx)
 
@@ -178,3 +180,22 @@ def _aggregate(inp: ModelInputs, hours: int) -> ModelInputs:
         energy_price_yuan_per_mwh=avg(inp.energy_price_yuan_per_mwh),
         export_price_yuan_per_mwh=avg(inp.export_price_yuan_per_mwh),
     )
+
+
+def check_export_price(inputs: ModelInputs, td_charge_yuan_per_mwh: float, source: str | None = None) -> None:
+    """Raise ScenarioError when exporting pays more than importing costs in some step.
+
+    The project settles net at its connection point (五(二)): it cannot import and export in
+    the same step. The LP keeps import and export apart without a binary variable, which is
+    exact only while the export price never exceeds the import price (energy + T&D).
+    """
+    margin = inputs.export_price_yuan_per_mwh - inputs.energy_price_yuan_per_mwh - td_charge_yuan_per_mwh
+    if (margin > 1e-9).any():
+        worst = margin.idxmax()
+        raise ScenarioError(
+            "tariff.export_price_yuan_per_mwh: expected at most the import price (energy price + "
+            f"T&D charge) in every step, found {inputs.export_price_yuan_per_mwh[worst]:g} yuan/MWh "
+            f"against {inputs.energy_price_yuan_per_mwh[worst] + td_charge_yuan_per_mwh:g} at "
+            f"{worst:%H:%M}; simultaneous import and export would pay",
+            source=source,
+        )

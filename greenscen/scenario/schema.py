@@ -60,6 +60,7 @@ class User(_Model):
     name: str = Field(min_length=1, pattern=r"^[^:,\n]+$")
     category: UserCategory
     load: LoadSpec
+    online_from: dt.date | None = None  # batch commissioning (三(一), 三(四)): no load before
 
 
 class SiteSpec(_Model):
@@ -208,6 +209,12 @@ class Scenario(_Model):
             problems.append(
                 "users: a hydrogen-fuel project needs at least one user of category hydrogen_fuel"
             )
+        for i, u in enumerate(self.users):
+            if u.online_from is not None and u.online_from.year > self.year:
+                problems.append(
+                    f"users[{i}].online_from: expected a date in or before {self.year}, "
+                    f"found {u.online_from} (the user has no load in the scenario year)"
+                )
         if self.project.existing_hydrogen and self.project.kind != "hydrogen":
             problems.append("project.existing_hydrogen: only meaningful for kind hydrogen")
         t = self.technologies

@@ -194,3 +194,46 @@ def test_off_grid_storage_carries_the_night():
 def day():
     idx = day_index()
     return idx, square_pv(idx)
+
+
+def test_fixed_design_is_evaluated_not_optimised(day):
+    # Fixing PV at 8 MW (above the 6 MW the 30% floor needs) evaluates that design:
+    # E_sc = 12 x 8 = 96 MWh -> share 0.4; import 240 - 96 = 144 MWh.
+    idx, pv = day
+    inputs = make_inputs(10.0, pv, idx)
+    _, params = make_params(inputs, overrides=NO_PV_LIMIT)
+    model = SizingModel(inputs, params)
+    model.fix_capacity("pv", 8.0)
+    sol = model.solve()
+    hourly = hourly_frame(inputs, sol)
+    assert sol.capacities["pv"] == 8.0
+    assert metrics.self_consumption_share(hourly) == pytest.approx(0.4, rel=1e-6)
+    assert (hourly["import_mw"] * hourly["duration_h"]).sum() == pytest.approx(144.0, rel=1e-6)
+    model.fix_capacity("pv", None)  # freed again: back to the 6 MW optimum, no rebuild
+    assert model.solve().capacities["pv"] == pytest.approx(6.0, rel=1e-6)
+
+
+def test_grid_charged_storage_is_not_green():
+    # No PV (priced out), storage may charge from the grid. Energy costs 100 yuan/MWh from
+    # 00:00 to 11:59 and 300 after; storage and connection are almost free. Optimum: import
+    # 20 MW in cheap hours, storing 10 MW x 12 h = 120 MWh for the expensive hours (eff. 1).
+    # That energy came from the grid, so self-consumption and green tracing are 0, not 120.
+    from dataclasses import replace
+
+    idx = day_index()
+    inputs = make_inputs(10.0, square_pv(idx), idx)
+    price = np.where(idx.hour < 12, 100.0, 300.0)
+    inputs = replace(inputs, energy_price_yuan_per_mwh=inputs.energy_price_yuan_per_mwh * 0 + price)
+    _, params = make_params(
+        inputs,
+        pv_cost=1e9,
+        storage=True,
+        storage_power_cost=1.0,
+        storage_energy_cost=1.0,
+        overrides={**NO_PV_LIMIT, "self_consumption_min": {"enabled": False}},
+    )
+    params = replace(params, storage=replace(params.storage, allow_grid_charging=True))
+    sol, hourly = solve(inputs, params)
+    assert sol.capacities["storage_mwh"] == pytest.approx(120.0, rel=1e-6)
+    assert hourly["discharge_grid_mw"].sum() == pytest.approx(120.0, rel=1e-6)
+    assert metrics.self_consumption_share(hourly) == pytest.approx(0.0, abs=1e-9)

@@ -217,3 +217,56 @@ def test_every_sizing_scenario_validates(path):
     rules, inputs, params = resolve(load_scenario(path))
     assert len(inputs.index) * inputs.duration_h.iloc[0] == 8760
     assert rules.year == load_scenario(path).scenario.year
+
+
+def test_export_price_above_import_price_is_rejected(tmp_path):
+    # valley energy 141.5 + T&D 100 = 241.5 yuan/MWh < export 300: import-and-export would pay
+    path = write(
+        tmp_path,
+        "exp.yaml",
+        """
+        extends: hydrogen_grid_2027.yaml
+        tariff: {export_price_yuan_per_mwh: 300}
+        """,
+    )
+    import shutil
+
+    shutil.copy(REPO / "scenarios" / "hydrogen_grid_2027.yaml", tmp_path / "hydrogen_grid_2027.yaml")
+    with pytest.raises(ScenarioError, match=r"export_price_yuan_per_mwh: expected at most .* found 300 .* 241.5"):
+        resolve(load_scenario(path))
+
+
+def test_user_online_from_zeroes_load_before_commissioning(tmp_path):
+    # Batch commissioning (三(四)): the factory starts on 1 July 2027 -> no load before; its
+    # shape is scaled to its peak, so the other users' loads are unchanged.
+    base = load_scenario("bundled:default")
+    path = write(
+        tmp_path,
+        "batch.yaml",
+        """
+        extends: bundled:default
+        users:
+          - {name: data_centre, category: data_centre, load: {shape: data_centre, peak_mw: 60}}
+          - {name: factory, category: new_load, load: {shape: two_shift_factory, peak_mw: 20}, online_from: 2027-07-01}
+        """,
+    )
+    _, inputs, _ = resolve(load_scenario(path))
+    _, full, _ = resolve(base)
+    f = inputs.load_mw["factory"]
+    assert f[: "2027-06-30 23:00"].sum() == 0
+    assert f["2027-07-01":].sum() == pytest.approx(full.load_mw["factory"]["2027-07-01":].sum())
+    assert inputs.load_mw["data_centre"].sum() == pytest.approx(full.load_mw["data_centre"].sum())
+
+
+def test_user_online_after_the_year_is_rejected(tmp_path):
+    path = write(
+        tmp_path,
+        "late.yaml",
+        """
+        extends: bundled:default
+        users:
+          - {name: late, category: new_load, load: {shape: two_shift_factory, peak_mw: 5}, online_from: 2029-01-01}
+        """,
+    )
+    with pytest.raises(ScenarioError, match=r"users\[0\].online_from: expected a date in or before 2027, found 2029-01-01"):
+        load_scenario(path)
