@@ -18,167 +18,30 @@ Tolerances (see :func:`tolerances`), from the argument ``tol`` (default 1e-6):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, timedelta
-from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from greenscen.errors import ComplianceError, DataError, ScenarioError
 from greenscen.results import metrics as mt
+from greenscen.results.checks_base import (
+    COLUMNS,
+    REQUIRED,
+    DesignFacts,
+    _at,
+    _cap,
+    _Ctx,
+    _floor,
+    _le,
+    _ratio,
+    _row,
+    tolerances,
+)
+from greenscen.results.physics import PHYSICS_CHECKS
 from greenscen.results.tracing import trace_green, tracing_summary, user_loads
-from greenscen.rules.ruleset import KINDS, MODES, ResolvedRule, ResolvedRules
-
-PHYSICS = "model physics"
-COLUMNS = ("rule", "clause", "value", "limit", "unit", "ok", "margin", "margin_share", "note")
-REQUIRED = (
-    "duration_h", "load_mw", "available_mw", "curtailed_mw", "charge_mw", "discharge_mw",
-    "soc_mwh", "import_mw", "export_mw",
-)  # fmt: skip
-NONNEGATIVE = REQUIRED[1:] + ("charge_grid_mw", "discharge_grid_mw", "soc_grid_mwh")
-
-
-@dataclass(frozen=True)
-class DesignFacts:
-    """What compliance needs beyond the hourly dispatch: the design and the project's papers.
-
-    Parameters
-    ----------
-    mode : {"grid", "off_grid"}
-    kind : {"general", "hydrogen"}
-    connection_mw : float
-        Connection capacity chosen by the project, 接网容量 [MW] (四(一)); 0 for off-grid.
-    storage_power_mw, storage_energy_mwh : float
-        Storage power [MW] and energy [MWh] capacities.
-    charge_efficiency, discharge_efficiency : float
-        One-way efficiencies η_c, η_d in (0, 1] [-].
-    capacities_mw : mapping
-        Installed capacity per technology [MW], e.g. ``{"wind": 100, "pv": 50}``.
-    connection_voltage_kv : float or None
-        Connection voltage [kV] (三(三)); None when not given.
-    security_assessment_done : bool
-        The special power-system security assessment (三(三)) has been carried out.
-    preapproval_date, source_request_date : date or None
-        Hydrogen projects: pre-approval date and the date the source scale is requested (六(二)).
-    load_investment_share : float or None
-        Share of the load side's planned investment completed at the request [-] (六(二)).
-    internal_contract_years : float or None
-        Term of the internal purchase agreements [years] (五(一)).
-    """
-
-    mode: str
-    kind: str
-    connection_mw: float = 0.0
-    storage_power_mw: float = 0.0
-    storage_energy_mwh: float = 0.0
-    charge_efficiency: float = 1.0
-    discharge_efficiency: float = 1.0
-    capacities_mw: Mapping[str, float] = field(default_factory=dict)
-    connection_voltage_kv: float | None = None
-    security_assessment_done: bool = False
-    preapproval_date: date | None = None
-    source_request_date: date | None = None
-    load_investment_share: float | None = None
-    internal_contract_years: float | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "capacities_mw", MappingProxyType(dict(self.capacities_mw)))
-        problems = []
-        if self.mode not in MODES:
-            problems.append(f"facts.mode: expected one of {list(MODES)}, found {self.mode!r}")
-        if self.kind not in KINDS:
-            problems.append(f"facts.kind: expected one of {list(KINDS)}, found {self.kind!r}")
-        for name in ("charge_efficiency", "discharge_efficiency"):
-            v = getattr(self, name)
-            if not 0 < v <= 1:
-                problems.append(f"facts.{name}: expected a number in (0, 1], found {v}")
-        for name in ("connection_mw", "storage_power_mw", "storage_energy_mwh"):
-            if getattr(self, name) < 0:
-                problems.append(
-                    f"facts.{name}: expected a number >= 0, found {getattr(self, name)}"
-                )
-        if problems:
-            raise ScenarioError(problems)
-
-
-@dataclass(frozen=True)
-class Tolerances:
-    """Absolute tolerances of the checks: per-step power [MW], horizon energy [MWh],
-    storage energy per step [MWh] and ratio of energies [-]."""
-
-    power_mw: float
-    energy_mwh: float
-    soc_mwh: float
-    ratio: float
-
-
-def tolerances(hourly: pd.DataFrame, facts: DesignFacts, tol: float = 1e-6) -> Tolerances:
-    """Return the tolerances of :func:`compliance_table`, scaled to the problem (module doc)."""
-    scale = max(
-        1.0, float(hourly["load_mw"].abs().max()), float(hourly["available_mw"].abs().max())
-    )
-    power = tol * scale
-    energy = power * float(hourly["duration_h"].sum())
-    soc = tol * max(1.0, facts.storage_energy_mwh, scale * float(hourly["duration_h"].max()))
-    e_load = mt.energy_mwh(hourly["load_mw"], hourly["duration_h"])
-    ratio = max(tol, energy / e_load) if e_load > 0 else tol
-    return Tolerances(power_mw=power, energy_mwh=energy, soc_mwh=soc, ratio=ratio)
-
-
-@dataclass
-class _Ctx:
-    hourly: pd.DataFrame
-    rules: ResolvedRules
-    facts: DesignFacts
-    tol: Tolerances
-    e: dict[str, float]
-
-    def col(self, name: str) -> pd.Series:
-        return mt.column_or_zero(self.hourly, name)
-
-
-def _row(rule, clause, value, limit, unit, ok, sense=None, note="") -> dict[str, Any]:
-    """One table row; ``sense`` "cap" (value <= limit) or "floor" (value >= limit) sets margin."""
-    value = float("nan") if value is None else float(value)
-    margin = share = float("nan")
-    if sense is not None and limit is not None:
-        margin = limit - value if sense == "cap" else value - limit
-        share = margin / abs(limit) if limit != 0 else float("nan")
-    return {
-        "rule": rule, "clause": clause, "value": value,
-        "limit": float("nan") if limit is None else float(limit), "unit": unit,
-        "ok": None if ok is None else bool(ok), "margin": margin, "margin_share": share,
-        "note": note,
-    }  # fmt: skip
-
-
-def _le(value: float, limit: float, tol: float) -> bool:
-    return bool(value <= limit + tol)  # NaN compares False: an undefined value fails
-
-
-def _cap(name, clause, value, limit, unit, tol, note="") -> dict[str, Any]:
-    """A row for ``value <= limit`` within ``tol``."""
-    return _row(name, clause, value, limit, unit, _le(value, limit, tol), "cap", note)
-
-
-def _floor(name, clause, value, limit, unit, tol, note="") -> dict[str, Any]:
-    """A row for ``value >= limit`` within ``tol``."""
-    return _row(name, clause, value, limit, unit, _le(limit, value, tol), "floor", note)
-
-
-def _ratio(num: float, den: float) -> float:
-    return num / den if den != 0 else float("nan")
-
-
-def _at(series: pd.Series) -> str:
-    """'; largest at <time>' for notes, or '' when the series is nowhere positive."""
-    if len(series) == 0 or not float(series.max()) > 0:
-        return ""
-    return f"; largest at {series.idxmax()}"
-
+from greenscen.rules.ruleset import ResolvedRule, ResolvedRules
 
 # --- rules in force ------------------------------------------------------------------------
 
@@ -356,104 +219,6 @@ RULE_CHECKS: dict[str, Callable[[_Ctx, ResolvedRule], dict]] = {
 
 
 # --- model physics -------------------------------------------------------------------------
-
-
-def _energy_balance(c: _Ctx) -> dict:
-    res = (
-        c.col("available_mw") - c.col("curtailed_mw") - c.col("charge_mw") + c.col("discharge_mw")
-        + c.col("import_mw") - c.col("export_mw") - c.col("load_mw")
-    ).abs()  # fmt: skip
-    note = f"available − curtailed − charge + discharge + import − export − load{_at(res)}"
-    return _cap("energy_balance", PHYSICS, float(res.max()), 0.0, "MW", c.tol.power_mw, note)
-
-
-def _available_output(c: _Ctx) -> dict:
-    h, res, notes = c.hourly, [], []
-    techs = [k.split(":", 1)[1] for k in h.columns if k.startswith("available_mw:")]
-    if techs:
-        total = sum(c.col(f"available_mw:{k}") for k in techs)
-        res.append((total - c.col("available_mw")).abs().max())
-        notes.append("available = Σ available per technology")
-    for k, cap in c.facts.capacities_mw.items():
-        if f"cf:{k}" in h.columns and f"available_mw:{k}" in h.columns:
-            res.append((c.col(f"available_mw:{k}") - cap * c.col(f"cf:{k}")).abs().max())
-            notes.append(f"available:{k} = {cap:g} MW · cf:{k}")
-    if not res:
-        note = "not evaluated: no per-technology columns"
-        return _row("available_output", PHYSICS, None, 0.0, "MW", None, note=note)
-    return _cap(
-        "available_output", PHYSICS, float(max(res)), 0.0, "MW", c.tol.power_mw, "; ".join(notes)
-    )
-
-
-def _storage_limits(c: _Ctx) -> dict:
-    f, pw, soc = c.facts, c.tol.power_mw, c.tol.soc_mwh
-    bounds = {  # name: (violation series, its tolerance); violation > tolerance fails
-        "charge > storage power": (c.col("charge_mw") - f.storage_power_mw, pw),
-        "discharge > storage power": (c.col("discharge_mw") - f.storage_power_mw, pw),
-        "soc > storage energy": (c.col("soc_mwh") - f.storage_energy_mwh, soc),
-        "curtailed > available": (c.col("curtailed_mw") - c.col("available_mw"), pw),
-    }
-    for k in c.hourly.columns:
-        if k in NONNEGATIVE or k.startswith(("available_mw:", "load_mw:")):
-            bounds[f"{k} < 0"] = (-c.col(k), soc if k.endswith("_mwh") else pw)
-    for part, whole in (("charge_grid_mw", "charge_mw"), ("discharge_grid_mw", "discharge_mw"),
-                        ("soc_grid_mwh", "soc_mwh")):  # fmt: skip
-        if part in c.hourly.columns:
-            t = soc if part.endswith("mwh") else pw
-            bounds[f"{part} > {whole}"] = (c.col(part) - c.col(whole), t)
-    worst = {name: float(v.max()) for name, (v, _) in bounds.items()}
-    broken = [f"{n} by {worst[n]:.6g}" for n, (_, t) in bounds.items() if worst[n] > t]
-    value = max(0.0, *worst.values())
-    loop = (c.col("charge_mw") > pw) & (c.col("discharge_mw") > pw)
-    note = "; ".join(broken) if broken else "all bounds hold"
-    note += f"; {int(loop.sum())} step(s) charging and discharging at once"
-    return _row("storage_limits", PHYSICS, value, 0.0, "MW or MWh", not broken, "cap", note)
-
-
-def _storage_continuity(c: _Ctx) -> dict:
-    f, dt = c.facts, c.col("duration_h")
-    worst: dict[str, pd.Series] = {}
-    for soc_k, ch_k, dis_k in (("soc_mwh", "charge_mw", "discharge_mw"),
-                               ("soc_grid_mwh", "charge_grid_mw", "discharge_grid_mw")):  # fmt: skip
-        if soc_k not in c.hourly.columns:
-            continue
-        s = c.col(soc_k)
-        prev = s.shift(1)
-        prev.iloc[0] = s.iloc[-1]  # cyclic: the state before the first step is the last step's
-        delta = (f.charge_efficiency * c.col(ch_k) - c.col(dis_k) / f.discharge_efficiency) * dt
-        worst[soc_k] = (s - prev - delta).abs()
-    res = pd.concat(worst.values(), axis=1).max(axis=1)
-    note = f"soc[t] = soc[t−1] + (η_c·charge − discharge/η_d)·Δt, cyclic{_at(res)}"
-    if "soc_grid_mwh" in worst:
-        note += "; also for the grid-origin part"
-    return _cap("storage_continuity", PHYSICS, float(res.max()), 0.0, "MWh", c.tol.soc_mwh, note)
-
-
-def _green_charging(c: _Ctx) -> dict:
-    ch_grid, dis_grid = c.col("charge_grid_mw"), c.col("discharge_grid_mw")
-    checks = {
-        "renewable charge > available − curtailed": (c.col("charge_mw") - ch_grid)
-        - (c.col("available_mw") - c.col("curtailed_mw")),
-        "grid energy to load > load": c.col("import_mw") - ch_grid + dis_grid - c.col("load_mw"),
-        "grid charge > import": ch_grid - c.col("import_mw"),
-    }
-    worst = {k: float(v.max()) for k, v in checks.items()}
-    broken = [f"{k} by {v:.6g} MW" for k, v in worst.items() if v > c.tol.power_mw]
-    value = max(0.0, *worst.values())
-    grid = any(k in c.hourly.columns for k in mt.GRID_CHARGE_COLUMNS)
-    note = "grid charging tracked" if grid else "charge ≤ available − curtailed; import ≤ load"
-    note = "; ".join(broken) if broken else note
-    return _row("green_charging", PHYSICS, value, 0.0, "MW", not broken, "cap", note)
-
-
-PHYSICS_CHECKS = (
-    _energy_balance,
-    _available_output,
-    _storage_limits,
-    _storage_continuity,
-    _green_charging,
-)
 
 
 def _check_inputs(hourly: pd.DataFrame, rules: ResolvedRules, facts: DesignFacts) -> None:
