@@ -76,6 +76,13 @@ class SiteSpec(_Model):
         return self
 
 
+def _unit_hint(value: float, low: float, unit: str, other: str, factor: float) -> str | None:
+    """Return a hint when a positive value is implausibly small for ``unit`` (likely ``other``)."""
+    if 0 < value < low:
+        return f"expected {unit}, found {value:g}, which looks like {other} (x{factor:g} = {value * factor:g} {unit}?)"
+    return None
+
+
 class RenewableSpec(_Model):
     """A renewable technology: costs and its capacity (null = optimise)."""
 
@@ -85,6 +92,13 @@ class RenewableSpec(_Model):
     capacity_mw: float | None = Field(None, ge=0)
     min_mw: float = Field(0.0, ge=0)
     max_mw: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _units(self):
+        hint = _unit_hint(self.capex_yuan_per_kw, 50, "yuan/kW", "yuan/W", 1000)
+        if hint:
+            raise ValueError(f"capex_yuan_per_kw: {hint}")
+        return self
 
 
 class StorageSpec(_Model):
@@ -103,6 +117,17 @@ class StorageSpec(_Model):
     max_hours: float | None = Field(None, gt=0)
     allow_grid_charging: bool = False
 
+    @model_validator(mode="after")
+    def _units(self):
+        hints = [
+            ("power_capex_yuan_per_kw", _unit_hint(self.power_capex_yuan_per_kw, 5, "yuan/kW", "yuan/W", 1000)),
+            ("energy_capex_yuan_per_kwh", _unit_hint(self.energy_capex_yuan_per_kwh, 5, "yuan/kWh", "yuan/Wh", 1000)),
+        ]
+        problems = [f"{k}: {h}" for k, h in hints if h]
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
 
 class Technologies(_Model):
     wind: RenewableSpec | None = None
@@ -111,7 +136,7 @@ class Technologies(_Model):
 
 
 class Finance(_Model):
-    discount_rate: float = Field(ge=0, lt=1)
+    discount_rate: float = Field(ge=0, lt=1, description="a fraction: 0.06 for 6%")
 
 
 class TouPeriod(_Model):
@@ -142,6 +167,19 @@ class Tariff(_Model):
                 )
         elif price < 0:
             raise ValueError(f"expected a price >= 0, found {price}")
+        prices = [("energy_price_yuan_per_mwh", p.price) for p in price.values()] if isinstance(price, dict) else [("energy_price_yuan_per_mwh", price)]
+        prices += [
+            ("td_charge_yuan_per_mwh", self.td_charge_yuan_per_mwh),
+            ("funds_yuan_per_mwh", self.funds_yuan_per_mwh),
+            ("export_price_yuan_per_mwh", self.export_price_yuan_per_mwh),
+        ]
+        problems = []
+        for key, value in prices:
+            hint = _unit_hint(value, 2, "yuan/MWh", "yuan/kWh", 1000)
+            if hint:
+                problems.append(f"{key}: {hint}")
+        if problems:
+            raise ValueError("\n".join(dict.fromkeys(problems)))
         return self
 
 

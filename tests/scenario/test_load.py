@@ -270,3 +270,22 @@ def test_user_online_after_the_year_is_rejected(tmp_path):
     )
     with pytest.raises(ScenarioError, match=r"users\[0\].online_from: expected a date in or before 2027, found 2029-01-01"):
         load_scenario(path)
+
+
+def test_values_in_the_wrong_unit_get_a_hint(tmp_path):
+    # 3.2 yuan/W is 3,200 yuan/kW; 0.2829 yuan/kWh is 282.9 yuan/MWh
+    path = write(
+        tmp_path,
+        "units.yaml",
+        """
+        extends: bundled:default
+        technologies:
+          pv: {capex_yuan_per_kw: 3.2, lifetime_years: 25}
+        tariff: {export_price_yuan_per_mwh: 0.2829}
+        """,
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    msg = str(err.value)
+    assert "technologies.pv: capex_yuan_per_kw: expected yuan/kW, found 3.2, which looks like yuan/W" in msg
+    assert "export_price_yuan_per_mwh: expected yuan/MWh, found 0.2829, which looks like yuan/kWh" in msg
