@@ -321,6 +321,25 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
     return pd.concat(frames, ignore_index=True)
 
 
+def _with_sizing_link(scn: ObligationScenario, base_dir) -> ObligationScenario:
+    """Return ``scn`` with the direct route's cost and volume filled from a sizing run."""
+    from greenscen.obligations.sizing_link import direct_route_from_sizing
+
+    direct = scn.enterprise.routes.direct
+    folder = Path(direct.from_sizing)
+    if not folder.is_absolute() and base_dir is not None:
+        folder = Path(base_dir) / folder
+    link = direct_route_from_sizing(folder)
+    update = {}
+    if direct.cost_yuan_per_mwh is None:
+        update["cost_yuan_per_mwh"] = link["cost_yuan_per_mwh"]
+    if direct.max_mwh == 0.0:
+        update["max_mwh"] = link["green_mwh"]
+    routes = scn.enterprise.routes.model_copy(update={"direct": direct.model_copy(update=update)})
+    enterprise = scn.enterprise.model_copy(update={"routes": routes})
+    return scn.model_copy(update={"enterprise": enterprise})
+
+
 def run_obligations(
     scn: ObligationScenario, base_dir: str | Path | None = None
 ) -> ObligationResults:
@@ -332,6 +351,8 @@ def run_obligations(
     specs = [s.model_dump() for s in scn.weights.trajectories]
     trajectories = project_many(weights, scn.weights.provinces, specs, horizon=scn.weights.horizon)
     frames, plan, problem, single, prices, monthly, notes = [], None, None, {}, None, None, []
+    if scn.enterprise is not None and scn.enterprise.routes.direct.from_sizing:
+        scn = _with_sizing_link(scn, base_dir)
     if scn.enterprise is not None:
         led, plan, problem, single, prices, monthly, notes = _enterprise(
             scn, scn.enterprise, weights

@@ -144,6 +144,9 @@ class ClosedYear(_Strict):
 class DirectRoute(_Strict):
     cost_yuan_per_mwh: YearValues | None = None
     max_mwh: YearValues = 0.0
+    # A `greenscen run` output folder (relative to the scenario file): its incremental cost
+    # per green MWh and its self-consumed MWh fill cost_yuan_per_mwh and max_mwh when not given.
+    from_sizing: str | None = None
 
 
 class TradingRoute(_Strict):
