@@ -57,21 +57,23 @@ def dispatch_week(hourly: pd.DataFrame, start=None, ax=None, lang: str = "en", s
     colours.append(PALETTE["import"])
     ax.stackplot(x, *layers, labels=names, colors=colours, alpha=0.9, step="post")
     below = [
-        (-week["charge_mw"].to_numpy(), label("charge", lang), "#9ACD9A", ""),
-        (-week["export_mw"].to_numpy(), label("export", lang), PALETTE["export"], ""),
+        # charge takes the storage colour, hatched; export is hatched apart from discharge
+        (-week["charge_mw"].to_numpy(), label("charge", lang), PALETTE["storage"], ".."),
+        (-week["export_mw"].to_numpy(), label("export", lang), PALETTE["export"], "xx"),
         (-week["curtailed_mw"].to_numpy(), label("curtailed", lang), PALETTE["curtailed"], "//"),
     ]
     base = np.zeros(len(week))
     for values, name, colour, hatch in below:
         if np.abs(values).max() > 1e-6:
-            ax.fill_between(x, base, base + values, step="post", color=colour, label=name, hatch=hatch, alpha=0.9, lw=0)
+            ax.fill_between(x, base, base + values, step="post", facecolor=colour, label=name, hatch=hatch,
+                            edgecolor="white" if hatch else colour, alpha=0.9, lw=0)
             base = base + values
     ax.step(x, week["load_mw"], where="post", color=PALETTE["load"], lw=1.6, label=label("load", lang))
     ax.axhline(0, color="black", lw=0.6)
     ax.set_ylabel(label("power_mw", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     title = _TITLES["week"][lang == "zh"] + f" ({start:%Y-%m-%d})"
-    return finish_figure(fig, title, scenario=scenario)
+    return finish_figure(fig, title, "source_sizing", scenario=scenario, lang=lang)
 
 
 def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: str | None = None):
@@ -100,7 +102,7 @@ def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: s
         ax.bar(stack.index, stack[col], bottom=bottom, color=colours[i], label=col, hatch=hatches[i % 4], edgecolor="white", lw=0.3)
         bottom += stack[col].to_numpy()
     nb = np.zeros(len(neg))
-    for col, colour, hatch in zip(neg.columns, [PALETTE["export"], PALETTE["curtailed"]], ["", "//"]):
+    for col, colour, hatch in zip(neg.columns, [PALETTE["export"], PALETTE["curtailed"]], ["", "//"], strict=False):
         if neg[col].abs().max() > 1e-9:
             ax.bar(neg.index, neg[col], bottom=nb, color=colour, label=col, hatch=hatch, edgecolor="white", lw=0.3)
             nb += neg[col].to_numpy()
@@ -110,23 +112,49 @@ def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: s
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("energy_gwh", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return finish_figure(fig, _TITLES["monthly"][lang == "zh"], scenario=scenario)
+    return finish_figure(fig, _TITLES["monthly"][lang == "zh"], "source_sizing", scenario=scenario, lang=lang)
+
+
+_RULE_NAMES_ZH = {
+    "hydrogen_generation_cap": "发电量≤1.2倍用电量",
+    "export_ban": "不得上网",
+    "export_ratio_cap": "上网电量比例上限",
+    "self_consumption_min": "自发自用比例下限",
+    "exchange_limit": "交换功率≤接网容量",
+    "peak_valley_limit": "交换功率峰谷差率",
+    "renewable_utilisation_min": "新能源利用率",
+    "connection_voltage": "接入电压等级",
+    "internal_contract_term": "内部购电协议期限",
+    "hydrogen_milestones": "氢能项目建设进度",
+}
 
 
 def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scenario: str | None = None):
-    """Return a figure of each evaluated rule's margin as a share of its limit (>= 0 passes)."""
+    """Return a figure of each evaluated rule's margin as a share of its limit (>= 0 passes).
+
+    Each bar is labelled with its margin; a rule at its limit (margin 0) is marked "binding".
+    """
     rows = compliance[compliance["ok"].apply(lambda v: v is not None)].copy()
     rows = rows[rows["margin_share"].notna()] if "margin_share" in rows else rows.iloc[0:0]
     fig, ax = new_figure(figsize=(9, 0.45 * max(len(rows), 3) + 1.5), ax=ax)
     y = np.arange(len(rows))
-    vals = rows["margin_share"].astype(float).clip(-1.5, 1.5).to_numpy()
+    raw = rows["margin_share"].astype(float).to_numpy()
+    vals = np.clip(raw, -1.5, 1.5)
     colours = [PALETTE["green"] if ok else PALETTE["shortfall"] for ok in rows["ok"]]
-    ax.barh(y, vals, color=colours, hatch=["" if ok else "xx" for ok in rows["ok"]])
-    ax.set_yticks(y, [f"{r} ({c})" for r, c in zip(rows["rule"], rows["clause"])], fontsize=8)
+    ax.barh(y, vals, color=colours, hatch=["" if ok else "xx" for ok in rows["ok"]], edgecolor="white")
+    binding = "紧约束" if lang == "zh" else "binding"
+    for yi, v, shown in zip(y, raw, vals, strict=False):
+        v = 0.0 if abs(v) < 1e-6 else v
+        text = f"{v:+.0%}" + (f" ({binding})" if v == 0.0 else "")
+        ax.annotate(text, (max(shown, 0), yi), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=8)
+    names = [_RULE_NAMES_ZH.get(r, r) if lang == "zh" else r for r in rows["rule"]]
+    ax.set_yticks(y, [f"{n} ({c})" for n, c in zip(names, rows["clause"], strict=False)], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(label("margin", lang))
+    ax.set_xlim(min(-0.05, vals.min(initial=0) * 1.1), max(0.3, vals.max(initial=0) * 1.25))
     ax.invert_yaxis()
-    return finish_figure(fig, _TITLES["compliance"][lang == "zh"], scenario=scenario)
+    return finish_figure(fig, _TITLES["compliance"][lang == "zh"], "source_sizing", scenario=scenario, lang=lang)
 
 
 def write_sizing_charts(result, folder: Path, lang: str = "en") -> list[Path]:

@@ -70,6 +70,32 @@ LABELS = {
     "projection": ("Projected", "预测"),
     "cost_myuan": ("Cost (million yuan)", "成本 (百万元)"),
     "source": ("Source", "来源"),
+    "scenario": ("Scenario", "情景"),
+    "source_sizing": ("Model: greenscen sizing LP (HiGHS); rules: Inner Mongolia multi-user plan (seed 001)",
+                      "模型：greenscen 容量优化线性规划 (HiGHS)；规则：内蒙古多用户绿电直连实施方案 (001号)"),
+    "capacity_mw": ("Capacity (MW)", "装机容量 (MW)"),
+    "storage_mw": ("Storage power", "储能功率"),
+    "storage_mwh": ("Storage energy", "储能容量"),
+    "storage_energy_mwh": ("Storage energy (MWh)", "储能容量 (MWh)"),
+    "connection_mw": ("Grid connection", "接网容量"),
+    "share_pct": ("Share (%)", "比例 (%)"),
+    "export_ratio": ("Export ratio", "上网电量比例"),
+    "self_consumption_share": ("Self-consumption share", "自发自用比例"),
+    "generation_to_load_ratio": ("Generation / load", "发电量/用电量"),
+    "renewable_utilisation": ("Renewable utilisation", "新能源利用率"),
+    "limit": ("Limit", "限值"),
+    "cost_myuan_year": ("Annual cost (million yuan/yr)", "年化成本 (百万元/年)"),
+    "storage_cost_myuan": ("Storage cost (million yuan/yr)", "储能成本 (百万元/年)"),
+    "cost_yuan_mwh": ("Cost per MWh of load (yuan/MWh)", "单位负荷电量成本 (元/MWh)"),
+    "grid_energy": ("Grid energy", "下网电费"),
+    "td_charge": ("T&D charge", "输配电费"),
+    "funds": ("Government funds", "政府性基金"),
+    "export_revenue": ("Export revenue", "上网收入"),
+    "connection": ("Connection charge", "接网费用"),
+    "peak_valley_limit": ("Peak-valley limit of exchange power (rate)", "交换功率峰谷差率上限"),
+    "export_max_ratio": ("Export cap (share of export + self-consumption)", "上网电量比例上限"),
+    "self_consumption_min": ("Self-consumption floor (share of load)", "自发自用比例下限"),
+    "infeasible": ("infeasible", "无可行解"),
 }
 
 
@@ -123,14 +149,15 @@ def label(key: str, lang: str = "en") -> str:
     return pair[0] if lang == "en" else pair[1]
 
 
-def finish_figure(fig, title: str, source: str | None = None, scenario: str | None = None):
+def finish_figure(fig, title: str, source: str | None = None, scenario: str | None = None,
+                  lang: str = "en"):
     """Return ``fig`` with the brief title and a source line (scenario, greenscen version)."""
     fig.suptitle(title, fontsize=13, x=0.01, ha="left")
     parts = []
     if scenario:
-        parts.append(f"Scenario: {scenario}")
+        parts.append(f"{label('scenario', lang)}: {scenario}")
     if source:
-        parts.append(source)
+        parts.append(label(source, lang) if source in LABELS else source)
     parts.append(f"greenscen {greenscen.__version__}")
     fig.text(0.01, 0.005, " | ".join(parts), fontsize=7, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.03, 1, 0.95))
@@ -152,6 +179,43 @@ def export_figure(fig, path_stem: str | os.PathLike, formats: Iterable[str] = ("
         os.replace(tmp, path)
         written.append(path)
     return written
+
+
+def luminance(colour) -> float:
+    """Return the relative luminance (0 black .. 1 white, Rec. 709 weights) of a colour."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def greyscale_clashes(fig, min_delta: float = 0.06) -> list[tuple[str, str]]:
+    """Return pairs of legend entries of ``fig`` that a greyscale print cannot tell apart.
+
+    Two filled entries clash when their luminances differ by less than ``min_delta`` and they
+    carry the same hatch; lines clash when they also share the line style and marker.
+    """
+    from matplotlib.lines import Line2D
+
+    entries = []
+    for ax in fig.axes:
+        leg = ax.get_legend()
+        if leg is None:
+            continue
+        for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=False):
+            if isinstance(handle, Line2D):
+                colour = handle.get_color()
+                key = ("line", handle.get_linestyle(), str(handle.get_marker()))
+            else:
+                colour = handle.get_facecolor()
+                key = ("fill", handle.get_hatch() or "")
+            entries.append((text.get_text(), luminance(colour), key))
+    clashes = []
+    for i, (a, la, ka) in enumerate(entries):
+        for b, lb, kb in entries[i + 1:]:
+            if ka == kb and abs(la - lb) < min_delta:
+                clashes.append((a, b))
+    return clashes
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, figsize=(9, 4.5), ax=None):

@@ -1,8 +1,11 @@
-"""Build a sizing model from its blocks and solve it with HiGHS (through Pyomo's appsi).
+"""The sizing model: its canonical Pyomo formulation and the solver-facing ``SizingModel``.
 
-``SizingModel`` keeps the Pyomo model and a persistent HiGHS instance together, so changing
-a mutable parameter (a cost, a rule limit) or fixing a capacity and solving again does not
-rebuild anything: only the changed coefficients are sent to HiGHS.
+``build_model`` builds the Pyomo model from its blocks (one per technology and rule family);
+it is the readable statement of the LP. ``SizingModel`` solves the same LP, built in bulk as
+arrays (``greenscen.model.lp``) and held by a persistent HiGHS instance
+(``greenscen.model.solver``), so changing a mutable parameter (a cost, a rule limit) or fixing a
+capacity and solving again does not rebuild anything. ``tests/model`` checks that both give the
+same optimum.
 """
 
 from __future__ import annotations
@@ -13,11 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
-from pyomo.contrib.appsi.base import TerminationCondition
-from pyomo.contrib.appsi.solvers import Highs
 
-from greenscen.errors import InfeasibleError, SolverError
 from greenscen.model.grid import add_grid_exchange, exp, imp
+from greenscen.model.lp import LinearProgram, TimeGrid, build_lp, default_values, full_grid
 from greenscen.model.objective import SCALE, add_objective, annual_cost_expr
 from greenscen.model.params import SizingParams
 from greenscen.model.policy import (
@@ -29,11 +30,9 @@ from greenscen.model.policy import (
     self_consumption_mwh,
 )
 from greenscen.model.renewables import add_renewables
+from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS, HighsLP  # noqa: F401 (re-exported)
 from greenscen.model.storage import add_storage, flows
 from greenscen.scenario.inputs import ModelInputs
-
-# HiGHS options chosen by measurement on the full-year default scenario (see benchmarks/).
-DEFAULT_HIGHS_OPTIONS = {"solver": "ipm", "run_crossover": "on", "presolve": "on"}
 
 # Mutable parameters a user may change between solves: name -> (model attribute, index).
 TUNABLE = {
@@ -45,6 +44,7 @@ TUNABLE = {
     "td_charge_yuan_per_mwh": ("td_charge", None),
     "export_price_scale": ("export_price_scale", None),
     "hydrogen_max_ratio": ("h2_max_ratio", None),
+    "available_max_ratio": ("avail_max_ratio", None),
     "export_max_ratio": ("export_max_ratio", None),
     "self_consumption_min": ("sc_min", None),
     "peak_valley_limit": ("pv_limit", None),
@@ -114,96 +114,105 @@ def build_model(inputs: ModelInputs, params: SizingParams) -> pyo.ConcreteModel:
     return m
 
 
-def _values(var, n: int) -> np.ndarray:
-    vals = var.extract_values()
-    return np.fromiter((vals[t] or 0.0 for t in range(n)), dtype=float, count=n)
-
-
 class SizingModel:
-    """A built model plus its persistent solver; re-solve after ``set_param`` without rebuild."""
+    """The sizing LP of a scenario held in a persistent HiGHS instance.
 
-    def __init__(self, inputs: ModelInputs, params: SizingParams, rules_in_play=(), highs_options=None):
+    The LP is the one of :func:`build_model`, built in bulk (``greenscen.model.lp``) and passed
+    to highspy in one call. ``set_param`` and ``fix_capacity`` change it in place, so a
+    re-solve does not rebuild anything and starts from the previous basis.
+    """
+
+    def __init__(
+        self,
+        inputs: ModelInputs,
+        params: SizingParams,
+        rules_in_play=(),
+        highs_options=None,
+        grid=None,
+    ):
         self.inputs = inputs
         self.params = params
         self.rules_in_play = list(rules_in_play)
         t0 = time.perf_counter()
-        self.model = build_model(inputs, params)
+        self.grid = grid if grid is not None else full_grid(inputs, params)
+        self.values = default_values(params)
+        self.lp = build_lp(params, self.grid, self.values)
         t1 = time.perf_counter()
-        self.solver = Highs()
-        self.solver.config.load_solution = False
-        self.solver.config.stream_solver = False
-        self.solver.highs_options = dict(DEFAULT_HIGHS_OPTIONS | (highs_options or {}))
-        self.solver.set_instance(self.model)
+        self.highs = HighsLP(self.lp, highs_options)
         t2 = time.perf_counter()
-        self.timings = {"pyomo_build_s": t1 - t0, "transfer_s": t2 - t1, "build_s": t2 - t0}
+        self.timings = {"lp_build_s": t1 - t0, "transfer_s": t2 - t1, "build_s": t2 - t0}
+        self._model = None
+
+    @property
+    def model(self) -> pyo.ConcreteModel:
+        """The canonical Pyomo model of the same LP (built on first use; not what is solved)."""
+        if self._model is None:
+            self._model = build_model(self.inputs, self.params)
+        return self._model
 
     def set_param(self, name: str, value: float) -> None:
         """Change a tunable parameter (see ``TUNABLE``) for the next solve."""
         if name not in TUNABLE:
             raise KeyError(f"unknown parameter {name!r}; tunable: {sorted(TUNABLE)}")
-        attr, idx = TUNABLE[name]
-        comp = getattr(self.model, attr, None)
-        if comp is None:
-            raise KeyError(f"parameter {name!r} is not part of this model (its rule is not in force)")
-        (comp[idx] if idx is not None else comp).set_value(value)
+        if name not in self.values:
+            raise KeyError(
+                f"parameter {name!r} is not part of this model (its rule is not in force)"
+            )
+        self.values[name] = float(value)
+        self.lp = build_lp(self.params, self.grid, self.values)
+        self.highs.update(self.lp)
 
     def fix_capacity(self, name: str, value: float | None) -> None:
         """Fix capacity ``name`` (wind, pv, storage_mw, storage_mwh, connection_mw); None frees it."""
-        m = self.model
-        var = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}.get(name)
-        comp = m.cap[name] if var is None and name in m.K else getattr(m, var, None) if var else None
-        if comp is None:
+        col = CAPACITY_COLUMNS.get(name, f"cap:{name}")
+        if col not in self.lp.cols:
             raise KeyError(f"no capacity {name!r} in this model")
-        if value is None:
-            comp.unfix()
-        else:
-            comp.fix(value)
+        self.highs.fix(self.lp.cols[col].start, value)
 
     def solve(self) -> Solution:
         """Solve (or re-solve) and return the values; raise InfeasibleError/SolverError otherwise."""
-        t0 = time.perf_counter()
-        res = self.solver.solve(self.model)
-        solve_s = time.perf_counter() - t0
-        tc = res.termination_condition
-        if tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-            raise InfeasibleError(
-                "the scenario has no feasible design: the rules in play cannot all be met "
-                "with the given technologies, capacities and bounds",
-                self.rules_in_play,
-            )
-        if tc != TerminationCondition.optimal:
-            raise SolverError(f"HiGHS stopped without an optimal solution: {tc}")
-        res.solution_loader.load_vars()
-        return self._extract(tc, solve_s)
+        x, obj, solve_s = self.highs.solve(self.rules_in_play)
+        sol = solution_from_lp(self.lp, self.grid, x, obj)
+        sol.timings = dict(self.timings, solve_s=solve_s)
+        return sol
 
-    def _extract(self, tc, solve_s: float) -> Solution:
-        m = self.model
-        n = len(m.dt)
-        caps = {k: float(pyo.value(m.cap[k])) for k in m.K}
-        caps["storage_mw"] = float(pyo.value(m.sto_p)) if m.has_storage else 0.0
-        caps["storage_mwh"] = float(pyo.value(m.sto_e)) if m.has_storage else 0.0
-        caps["connection_mw"] = float(pyo.value(m.conn)) if m.has_grid else 0.0
-        zeros = np.zeros(n)
-        arrays = {
-            "curtailed_mw": _values(m.curt, n),
-            "charge_mw": _values(m.ch, n) if m.has_storage else zeros,
-            "discharge_mw": _values(m.dis, n) if m.has_storage else zeros,
-            "soc_mwh": _values(m.soc, n) if m.has_storage else zeros,
-            "import_mw": _values(m.imp, n) if m.has_grid else zeros,
-            "export_mw": _values(m.exp, n) if m.has_export else zeros,
-        }
-        if m.grid_charging:
-            arrays["charge_grid_mw"] = _values(m.ch_g, n)
-            arrays["discharge_grid_mw"] = _values(m.dis_g, n)
-            arrays["soc_grid_mwh"] = _values(m.soc_g, n)
-        timings = dict(self.timings, solve_s=solve_s)
-        return Solution(
-            capacities=caps,
-            arrays=arrays,
-            objective_yuan=float(pyo.value(m.obj)) / SCALE,
-            timings=timings,
-            termination=str(tc),
-        )
+
+CAPACITY_COLUMNS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}
+
+
+def solution_from_lp(
+    lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float
+) -> Solution:
+    """Return the Solution (capacities, per-step arrays, yuan/yr) of LP values ``x``."""
+    n = grid.n
+    zeros = np.zeros(n)
+
+    def get(name):
+        return x[lp.cols[name]] if name in lp.cols else zeros
+
+    caps = {
+        k.split(":", 1)[1]: float(x[s.start]) for k, s in lp.cols.items() if k.startswith("cap:")
+    }
+    for key, col in CAPACITY_COLUMNS.items():
+        caps[key] = float(x[lp.cols[col].start]) if col in lp.cols else 0.0
+    avail = sum((grid.cf[k] * caps[k] for k in caps if k in grid.cf), zeros)
+    ch, dis, imp, exp_ = get("ch"), get("dis"), get("imp"), get("exp")
+    curt = avail - ch + dis + imp - exp_ - grid.load_mw
+    arrays = {
+        "curtailed_mw": np.maximum(curt, 0.0),
+        "charge_mw": ch.copy(),
+        "discharge_mw": dis.copy(),
+        "soc_mwh": get("soc").copy(),
+        "import_mw": imp.copy(),
+        "export_mw": exp_.copy(),
+    }
+    if "ch_g" in lp.cols:
+        arrays["charge_grid_mw"] = get("ch_g").copy()
+        arrays["discharge_grid_mw"] = get("dis_g").copy()
+        arrays["soc_grid_mwh"] = get("soc_g").copy()
+    return Solution(
+        capacities=caps, arrays=arrays, objective_yuan=objective / SCALE, termination="optimal"
+    )
 
 
 def annual_cost_yuan(m: pyo.ConcreteModel) -> float:

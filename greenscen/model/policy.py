@@ -11,9 +11,9 @@ import pandas as pd
 import pyomo.environ as pyo
 
 from greenscen.model.grid import exp, imp
+from greenscen.model.params import PolicyParams
 from greenscen.model.renewables import available_energy_mwh
 from greenscen.model.storage import flows
-from greenscen.model.params import PolicyParams
 
 
 def self_consumption(m: pyo.ConcreteModel, t: int):

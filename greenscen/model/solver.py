@@ -1,0 +1,114 @@
+"""A persistent HiGHS instance holding a :class:`LinearProgram`, updated in place between solves.
+
+The matrix goes to HiGHS in one call from numpy arrays (no per-element transfer). A change of
+parameters is applied as the difference between the old and the new arrays: costs, bounds and
+the few changed matrix coefficients, so HiGHS keeps its model (and its basis for a warm start).
+"""
+
+from __future__ import annotations
+
+import time
+
+import highspy
+import numpy as np
+
+from greenscen.errors import InfeasibleError, SolverError
+from greenscen.model.lp import LinearProgram
+
+# Chosen by measurement on the full-year default scenario (benchmarks/results/latest.md):
+# interior point + crossover, dual simplex and interior point without crossover all take
+# 20-45 s here and swap places from run to run; crossover gives a vertex (clean residuals)
+# and an optimal basis, which makes the simplex re-solve after a change ~3x faster than a
+# fresh solve. PDLP did not reach the tolerances; parallel dual simplex was slower.
+DEFAULT_HIGHS_OPTIONS = {"solver": "ipm", "run_crossover": "on", "presolve": "on"}
+# A re-solve starts from the previous optimal basis: simplex uses it, interior point cannot.
+RESOLVE_HIGHS_OPTIONS = {"solver": "simplex"}
+
+_OK = highspy.HighsModelStatus.kOptimal
+_INFEASIBLE = (
+    highspy.HighsModelStatus.kInfeasible,
+    highspy.HighsModelStatus.kUnboundedOrInfeasible,
+)
+
+
+class HighsLP:
+    """A LinearProgram loaded into highspy, with diff-based updates and timed solves."""
+
+    def __init__(self, lp: LinearProgram, options: dict | None = None, threads: int | None = None):
+        self.h = highspy.Highs()
+        self.h.silent()
+        self.options = dict(DEFAULT_HIGHS_OPTIONS | (options or {}))
+        self._apply(self.options)
+        if threads:
+            self.h.setOptionValue("threads", threads)
+        A = lp.A
+        self.h.passModel(
+            lp.A.shape[1], lp.A.shape[0], A.nnz, 1, 1, 0.0,
+            lp.c, lp.col_lb, lp.col_ub, lp.row_lb, lp.row_ub,
+            A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+            np.zeros(lp.A.shape[1], dtype=np.int32),
+        )  # fmt: skip
+        self.lp = lp
+        self.fixed: dict[int, tuple[float, float]] = {}
+        self.solved = False
+
+    def _apply(self, options: dict) -> None:
+        for key, value in options.items():
+            self.h.setOptionValue(key, value)
+
+    def update(self, new: LinearProgram) -> None:
+        """Send HiGHS what differs between the loaded LP and ``new`` (same structure)."""
+        old = self.lp
+        if new.A.shape != old.A.shape or new.A.nnz != old.A.nnz:
+            raise ValueError("update needs an LP of the same structure")
+        i = np.flatnonzero(new.c != old.c)
+        if i.size:
+            self.h.changeColsCost(i.size, i.astype(np.int32), new.c[i])
+        i = np.flatnonzero((new.col_lb != old.col_lb) | (new.col_ub != old.col_ub))
+        i = np.array([j for j in i if j not in self.fixed], dtype=np.int32)
+        if i.size:
+            self.h.changeColsBounds(i.size, i, new.col_lb[i], new.col_ub[i])
+        i = np.flatnonzero((new.row_lb != old.row_lb) | (new.row_ub != old.row_ub))
+        if i.size:
+            self.h.changeRowsBounds(i.size, i.astype(np.int32), new.row_lb[i], new.row_ub[i])
+        k = np.flatnonzero(new.A.data != old.A.data)
+        if k.size:
+            col_of = np.repeat(np.arange(new.A.shape[1]), np.diff(new.A.indptr))
+            for j in k:
+                self.h.changeCoeff(int(new.A.indices[j]), int(col_of[j]), float(new.A.data[j]))
+        self.lp = new
+
+    def fix(self, col: int, value: float | None) -> None:
+        """Fix column ``col`` at ``value``; None restores its bounds from the LP."""
+        if value is None:
+            self.fixed.pop(col, None)
+            self.h.changeColBounds(col, float(self.lp.col_lb[col]), float(self.lp.col_ub[col]))
+        else:
+            self.fixed[col] = (value, value)
+            self.h.changeColBounds(col, float(value), float(value))
+
+    def solve(self, rules_in_play=()) -> tuple[np.ndarray, float, float]:
+        """Solve; return (column values, objective, seconds). Raise on infeasible or failure.
+
+        A first solve uses the configured options; later solves switch to simplex, which
+        starts from the previous optimal basis.
+        """
+        if self.solved:
+            self._apply(RESOLVE_HIGHS_OPTIONS)
+        t0 = time.perf_counter()
+        self.h.run()
+        seconds = time.perf_counter() - t0
+        status = self.h.getModelStatus()
+        if status in _INFEASIBLE:
+            raise InfeasibleError(
+                "the scenario has no feasible design: the rules in play cannot all be met "
+                "with the given technologies, capacities and bounds",
+                list(rules_in_play),
+            )
+        if status != _OK:
+            raise SolverError(
+                f"HiGHS stopped without an optimal solution: {self.h.modelStatusToString(status)}"
+            )
+        self.solved = True
+        x = np.asarray(self.h.getSolution().col_value, dtype=float)
+        return x, float(self.h.getInfo().objective_function_value), seconds

@@ -1,0 +1,22 @@
+"""Jupyter widgets: a sizing explorer, a weights explorer and a scenario comparer.
+
+The widgets are thin: the sizing explorer drives a :class:`SizingSession` (one built model,
+re-solved through its mutable parameters), the comparer calls :mod:`greenscen.compare`, the
+weights explorer calls :mod:`greenscen.obligations`.
+"""
+
+from greenscen.widgets.session import TWEAKS, SizingSession, model_factory  # noqa: F401
+
+_LAZY = {
+    "SizingExplorer": "greenscen.widgets.sizing",
+    "ScenarioComparer": "greenscen.widgets.comparer",
+    "WeightsExplorer": "greenscen.widgets.weights",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'greenscen.widgets' has no attribute {name!r}")

@@ -1,0 +1,118 @@
+"""The scenario comparer: pick scenario files, solve them, see the table and charts side by side.
+
+A "Compare" button (not every click of the selection) starts the solves, because comparing
+five scenarios takes a while; the button and the selection are disabled and a busy indicator
+shows until the table and the three comparison charts are replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+
+from greenscen.compare import compare_scenarios
+
+SHOWN_COLUMNS = (
+    "status", "year", "wind_mw", "pv_mw", "storage_mw", "storage_mwh", "connection_mw",
+    "total_annual_yuan", "cost_per_mwh_load_yuan", "export_ratio", "self_consumption_share",
+    "compliant", "failed_rules",
+)  # fmt: skip
+
+
+def scenario_choices(folder: str | Path | None = None) -> dict[str, str]:
+    """Return label -> scenario reference: the bundled ones and the sizing YAML files of ``folder``."""
+    from greenscen.scenario.load import bundled_scenarios
+
+    out = {f"bundled:{n}": f"bundled:{n}" for n in bundled_scenarios() if n != "im_base"}
+    if folder is not None:
+        for p in sorted(Path(folder).glob("*.yaml")):
+            if not p.stem.startswith("obligations"):
+                out[p.stem] = str(p)
+    return out
+
+
+def _png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+class ScenarioComparer:
+    """Select scenarios, press Compare: a tidy table and capacity, cost and ratio charts.
+
+    Parameters
+    ----------
+    folder : path, optional
+        Where to list scenario files (``scenarios/``); the bundled ones are always offered.
+    selected : labels to preselect
+    resolution_h : int, optional
+        Aggregate each scenario's time series (hours per step) for speed.
+    """
+
+    def __init__(self, folder=None, selected=(), resolution_h: int | None = 4, mode: str = "exact",
+                 lang: str = "en"):
+        self.choices = scenario_choices(folder)
+        self.mode, self.lang = mode, lang
+        self.select = w.SelectMultiple(options=list(self.choices), value=tuple(selected),
+                                       rows=min(8, len(self.choices)), description="Scenarios",
+                                       layout=w.Layout(width="420px"))
+        self.resolution = w.Dropdown(options=[1, 2, 3, 4, 6, 8, 12, 24], value=resolution_h or 1,
+                                     description="Step (h)")
+        self.button = w.Button(description="Compare", button_style="primary", icon="play")
+        self.status = w.HTML()
+        self.table_html = w.HTML()
+        self.images = {k: w.Image(format="png", layout=w.Layout(max_width="900px"))
+                       for k in ("capacities", "costs", "ratios")}
+        self.table: pd.DataFrame | None = None
+        self._busy = False
+        self.button.on_click(lambda _b: self.run())
+        tabs = w.Tab(children=list(self.images.values()))
+        for i, k in enumerate(self.images):
+            tabs.set_title(i, k)
+        self.widget = w.VBox([w.HBox([self.select, w.VBox([self.resolution, self.button, self.status])]),
+                              self.table_html, tabs])
+
+    def run(self) -> pd.DataFrame | None:
+        """Solve the selected scenarios and redraw; ignored while a comparison is running."""
+        from greenscen.charts.compare import compare_capacities, compare_costs, compare_ratios
+
+        if self._busy or not self.select.value:
+            return self.table
+        self._busy = True
+        for ctl in (self.select, self.button, self.resolution):
+            ctl.disabled = True
+        self.status.value = f"⏳ solving {len(self.select.value)} scenario(s)…"
+        t0 = time.perf_counter()
+        try:
+            scen = {label: self.choices[label] for label in self.select.value}
+            table = compare_scenarios(scen, mode=self.mode, resolution_h=self.resolution.value)
+            self.table = table
+            cols = [c for c in SHOWN_COLUMNS if c in table]
+            self.table_html.value = table[cols].to_html(border=0, float_format=lambda v: f"{v:,.3g}")
+            solved = table[table["status"] == "solved"]
+            if len(solved):
+                for key, fn in (("capacities", compare_capacities), ("costs", compare_costs),
+                                ("ratios", compare_ratios)):
+                    self.images[key].value = _png(fn(table, lang=self.lang))
+            self.status.value = f"{len(solved)}/{len(table)} solved in {time.perf_counter() - t0:.1f} s"
+        finally:
+            self._busy = False
+            for ctl in (self.select, self.button, self.resolution):
+                ctl.disabled = False
+        return self.table
+
+    def show(self):
+        """Return the widget tree."""
+        return self.widget
+
+    def _ipython_display_(self):  # pragma: no cover - Jupyter only
+        from IPython.display import display
+
+        display(self.widget)

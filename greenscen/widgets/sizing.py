@@ -1,0 +1,244 @@
+"""The sizing explorer: sliders bound to a scenario's values, re-solving the built model.
+
+Each control writes one tweak of :class:`~greenscen.widgets.session.SizingSession`; a change
+re-solves the *same* model through its mutable parameters (no rebuild) and replaces the charts
+(PNG images) and the compliance table in place. While a solve runs, a busy indicator shows,
+every control is disabled, and further changes are coalesced: at most one solve runs and at
+most one waits, with the latest values (no stacked re-solves).
+
+    from greenscen.widgets import SizingExplorer
+    SizingExplorer("scenarios/peak_valley_storage.yaml", resolution_h=4).show()
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import ipywidgets as w
+import pandas as pd
+
+from greenscen.errors import GreenscenError
+from greenscen.widgets.session import TWEAKS, SizingSession
+
+# name -> (min, max, step) of the slider; None bounds come from the scenario's own value.
+_RANGES = {
+    "year": (2025, 2035, 1),
+    "export_max_ratio": (0.0, 1.0, 0.05),
+    "self_consumption_min": (0.0, 1.0, 0.05),
+    "peak_valley_limit": (0.05, 1.0, 0.05),
+    "utilisation_min": (0.5, 1.0, 0.01),
+    "hydrogen_max_ratio": (0.8, 2.0, 0.05),
+    "storage_energy_capex_yuan_per_kwh": (100.0, 1000.0, 25.0),
+    "storage_power_capex_yuan_per_kw": (50.0, 800.0, 25.0),
+    "wind_capex_yuan_per_kw": (2000.0, 6000.0, 100.0),
+    "pv_capex_yuan_per_kw": (1500.0, 5000.0, 100.0),
+    "connection_mw": (0.0, 400.0, 5.0),
+    "td_charge_yuan_per_mwh": (0.0, 300.0, 10.0),
+    "export_price_yuan_per_mwh": (0.0, 600.0, 10.0),
+}
+DEFAULT_CONTROLS = (
+    "year", "export_max_ratio", "self_consumption_min", "peak_valley_limit", "utilisation_min",
+    "hydrogen_max_ratio", "storage_energy_capex_yuan_per_kwh", "connection_mw",
+)
+CHARTS = ("dispatch_week", "monthly_balance", "compliance_margins")
+
+
+def _png(fig, dpi: int = 80) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def render_charts(result, lang: str = "en", dpi: int = 80) -> dict[str, bytes]:
+    """Return the explorer's charts of ``result`` as PNG bytes by name."""
+    from greenscen.charts import sizing
+
+    name = result.name
+    return {
+        "dispatch_week": _png(sizing.dispatch_week(result.hourly, lang=lang, scenario=name), dpi),
+        "monthly_balance": _png(sizing.monthly_balance(result.hourly, lang=lang, scenario=name), dpi),
+        "compliance_margins": _png(sizing.compliance_margins(result.compliance, lang=lang, scenario=name), dpi),
+    }
+
+
+def summary_frame(result) -> pd.DataFrame:
+    """Return the headline numbers of a result as a two-column table (quantity, value)."""
+    rows = [(k, f"{v:,.1f}") for k, v in result.capacities.items()]
+    rows += [(k, f"{v:.1%}") for k, v in result.ratios().items()]
+    rows.append(("total_annual_cost (million yuan)", f"{result.cost['total_annual_yuan'] / 1e6:,.2f}"))
+    rows.append(("cost_per_mwh_load (yuan/MWh)", f"{result.cost['cost_per_mwh_load_yuan']:,.1f}"))
+    return pd.DataFrame(rows, columns=["quantity", "value"])
+
+
+def compliance_html(compliance: pd.DataFrame) -> str:
+    """Return the compliance table as HTML (rule, clause, value, limit, unit, ok)."""
+    cols = [c for c in ("rule", "clause", "value", "limit", "unit", "ok") if c in compliance]
+    df = compliance[cols].copy()
+    for c in ("value", "limit"):
+        df[c] = df[c].map(lambda v: "" if v is None or v != v else f"{float(v):.4g}")
+    df["ok"] = df["ok"].map({True: "✔", False: "✘ FAIL", None: "–"})
+    return df.to_html(index=False, border=0)
+
+
+class SizingExplorer:
+    """Sliders for a scenario's policy values and costs; charts and tables re-drawn per solve.
+
+    Parameters
+    ----------
+    scenario : path, "bundled:<name>" or LoadedScenario
+    mode : {"exact", "fast"}
+        The model behind the session (see :func:`greenscen.widgets.session.model_factory`).
+    resolution_h : int, optional
+        Aggregate the time series (hours per step) so that a re-solve takes seconds.
+    controls : names of :data:`~greenscen.widgets.session.TWEAKS`
+        Those the scenario's model cannot take (a rule not in force) are left out.
+    background : bool
+        Solve in a worker thread (the kernel stays responsive); False solves in the caller,
+        which tests use.
+    lang : {"en", "zh"}
+    """
+
+    def __init__(self, scenario=None, mode: str = "exact", resolution_h: int | None = None,
+                 controls=DEFAULT_CONTROLS, background: bool = True, lang: str = "en",
+                 session: SizingSession | None = None, solve: bool = True):
+        self.session = session or SizingSession(scenario, mode=mode, resolution_h=resolution_h)
+        self.lang = lang
+        self.background = background
+        self._lock = threading.Lock()
+        self._pending: dict | None = None
+        self._running = False
+        self._worker: threading.Thread | None = None
+        self.error: str | None = None
+        names = [c for c in controls if c in self.session.available()]
+        self.controls: dict[str, w.Widget] = {n: self._control(n) for n in names}
+        self.status = w.HTML(value="")
+        self.images = {c: w.Image(format="png", layout=w.Layout(max_width="900px")) for c in CHARTS}
+        self.table = w.HTML()
+        self.summary = w.HTML()
+        for name, ctl in self.controls.items():
+            ctl.observe(lambda change, n=name: self._on_change(n, change["new"]), names="value")
+        self.widget = self._layout()
+        if solve:
+            self.request({})
+
+    # ---- controls -------------------------------------------------------------------------
+    def _control(self, name: str) -> w.Widget:
+        tw = TWEAKS[name]
+        lo, hi, step = _RANGES[name]
+        value = self.session.current(name)
+        style = {"description_width": "initial"}
+        desc = tw.label(self.lang) + (f" [{tw.unit}]" if tw.unit and tw.unit != "share" else "")
+        if name == "year":
+            return w.IntSlider(value=int(value), min=lo, max=hi, step=step, description=desc,
+                               continuous_update=False, style=style)
+        if name == "connection_mw":
+            # 0 means "let the optimiser choose"; a positive value fixes the connection.
+            return w.FloatSlider(value=float(value or 0.0), min=lo, max=hi, step=step,
+                                 description=desc + " (0 = optimise)", continuous_update=False,
+                                 style=style, readout_format=".0f")
+        value = float(value) if value is not None else lo
+        hi = max(hi, value)
+        fmt = ".0%" if tw.unit in ("share", "rate") else ".2f" if tw.unit == "MWh/MWh" else ".0f"
+        return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=desc,
+                             continuous_update=False, style=style, readout_format=fmt)
+
+    def _layout(self) -> w.Widget:
+        ctl_box = w.VBox([*self.controls.values(), self.status], layout=w.Layout(width="420px"))
+        charts = w.Tab(children=[self.images[c] for c in CHARTS])
+        for i, c in enumerate(CHARTS):
+            charts.set_title(i, c.replace("_", " "))
+        right = w.VBox([self.summary, charts, self.table])
+        return w.HBox([ctl_box, right])
+
+    def show(self):
+        """Return the widget tree (display it as a cell's last value)."""
+        return self.widget
+
+    def _ipython_display_(self):  # pragma: no cover - used by Jupyter only
+        from IPython.display import display
+
+        display(self.widget)
+
+    def values(self) -> dict:
+        """Return the tweak values the controls show (connection 0 = optimised, i.e. None)."""
+        out = {}
+        for name, ctl in self.controls.items():
+            v = ctl.value
+            out[name] = (None if not v else float(v)) if name == "connection_mw" else v
+        return out
+
+    # ---- solving --------------------------------------------------------------------------
+    def _on_change(self, name: str, value) -> None:
+        self.request(self.values())
+
+    def request(self, values: dict) -> None:
+        """Ask for a solve with ``values``; coalesced with any solve already running."""
+        with self._lock:
+            self._pending = dict(values)
+            if self._running:
+                return  # the running loop picks the latest values up when its solve ends
+            self._running = True
+        if self.background:
+            self._worker = threading.Thread(target=self._run, daemon=True)
+            self._worker.start()
+        else:
+            self._run()
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        for ctl in self.controls.values():
+            ctl.disabled = busy
+        colour = "#B8860B" if busy else "#2E8B57" if not self.error else "#B22222"
+        icon = "⏳ " if busy else ""
+        self.status.value = f"<span style='color:{colour}'>{icon}{text}</span>"
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self._lock:
+                    values, self._pending = self._pending, None
+                    if values is None:
+                        self._running = False
+                        return
+                self._solve(values)
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
+
+    def _solve(self, values: dict) -> None:
+        self.error = None
+        self._set_busy(True, "solving…")
+        t0 = time.perf_counter()
+        try:
+            result = self.session.update(**values)
+        except GreenscenError as exc:
+            self.error = str(exc).splitlines()[0]
+            self._set_busy(False, f"✘ {self.error}")
+            return
+        solve_s = time.perf_counter() - t0
+        for name, png in render_charts(result, self.lang).items():
+            self.images[name].value = png
+        self.table.value = compliance_html(result.compliance)
+        self.summary.value = summary_frame(result).to_html(index=False, border=0)
+        log = self.session.log[-1]
+        state = "compliant" if result.compliant else "NOT compliant"
+        self._set_busy(False, f"{state}; re-solve {solve_s:.1f} s (model built {self.session.builds}×, "
+                              f"solves {self.session.solves})" + (" - rebuilt" if log["rebuilt"] else ""))
+
+    def wait(self, timeout: float = 600.0) -> None:
+        """Block until no solve is running or waiting (for tests and scripts)."""
+        t_end = time.monotonic() + timeout
+        while self._running:
+            if time.monotonic() >= t_end:
+                raise TimeoutError("the sizing explorer is still solving")
+            time.sleep(0.02)
+
+    @property
+    def result(self):
+        """The latest solved result (None before the first solve)."""
+        return self.session.result
