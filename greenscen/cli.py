@@ -24,6 +24,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace earlier greenscen results")
     run.add_argument("--mode", choices=["exact", "fast"], default="exact", help="sizing mode")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    run.add_argument(
+        "--backend",
+        choices=["arrays", "pyomo"],
+        default="arrays",
+        help="exact mode: LP built as arrays (default) or the Pyomo model via appsi (same optimum)",
+    )
 
     val = sub.add_parser("validate", help="check a scenario file without solving")
     val.add_argument("scenario")
@@ -41,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             from greenscen.run import cli_run
 
-            return cli_run(args.scenario, args.out, args.overwrite, args.mode, not args.no_charts)
+            return cli_run(
+                args.scenario, args.out, args.overwrite, args.mode, not args.no_charts, args.backend
+            )
         if args.command == "validate":
             from greenscen.run import cli_validate
 

@@ -137,6 +137,7 @@ def run_scenario(
     mode: str = "exact",
     check: bool = True,
     highs_options: dict | None = None,
+    backend: str = "arrays",
 ) -> SizingResult:
     """Size the project of a scenario and verify every rule on its hourly dispatch.
 
@@ -148,6 +149,9 @@ def run_scenario(
         verifies (and repairs) on the full hourly dispatch (see ``greenscen.model.fast``).
     check : bool
         Raise :class:`ComplianceError` when the independent check finds a broken rule.
+    backend : {"arrays", "pyomo"}
+        Exact mode only: solve the LP built in bulk as arrays (default, fast to build) or the
+        canonical Pyomo model through Pyomo's appsi HiGHS interface (same optimum).
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     rules, inputs, params = resolve(ls)
@@ -156,9 +160,15 @@ def run_scenario(
 
         sol, extra = solve_fast(inputs, params, rules)
     elif mode == "exact":
-        model = SizingModel(inputs, params, [r.describe() for r in rules.rules], highs_options)
+        if backend not in ("arrays", "pyomo"):
+            raise ValueError(f"backend must be 'arrays' or 'pyomo', got {backend!r}")
+        if backend == "pyomo":
+            from greenscen.model.pyomo_backend import PyomoSizingModel as model_class
+        else:
+            model_class = SizingModel
+        model = model_class(inputs, params, [r.describe() for r in rules.rules], highs_options)
         sol = model.solve()
-        extra = {}
+        extra = {"backend": backend}
     else:
         raise ValueError(f"mode must be 'exact' or 'fast', got {mode!r}")
     result = assemble_result(ls, rules, inputs, params, sol, mode, extra)
@@ -172,7 +182,9 @@ def run_scenario(
     return result
 
 
-def cli_run(scenario: str | None, out: str, overwrite: bool, mode: str, charts: bool) -> int:
+def cli_run(
+    scenario: str | None, out: str, overwrite: bool, mode: str, charts: bool, backend: str = "arrays"
+) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
     from greenscen.errors import InfeasibleError, ScenarioError
 
@@ -182,7 +194,7 @@ def cli_run(scenario: str | None, out: str, overwrite: bool, mode: str, charts: 
         )
     ls = load_scenario(scenario)
     try:
-        result = run_scenario(ls, mode=mode, check=False)
+        result = run_scenario(ls, mode=mode, check=False, backend=backend)
     except InfeasibleError as exc:
         print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
         return 1

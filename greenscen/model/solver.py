@@ -93,12 +93,20 @@ class HighsLP:
         A first solve uses the configured options; later solves switch to simplex, which
         starts from the previous optimal basis.
         """
-        if self.solved:
+        warm = self.solved
+        if warm:
             self._apply(RESOLVE_HIGHS_OPTIONS)
         t0 = time.perf_counter()
         self.h.run()
-        seconds = time.perf_counter() - t0
         status = self.h.getModelStatus()
+        if warm and status != _OK and status not in _INFEASIBLE:
+            # A warm start from the previous basis can end without a verdict ("Unknown")
+            # after large changes; solve once more from scratch with the configured options.
+            self.h.clearSolver()
+            self._apply(self.options)
+            self.h.run()
+            status = self.h.getModelStatus()
+        seconds = time.perf_counter() - t0
         if status in _INFEASIBLE:
             raise InfeasibleError(
                 "the scenario has no feasible design: the rules in play cannot all be met "
