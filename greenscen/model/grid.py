@@ -45,6 +45,10 @@ def add_grid_exchange(m: pyo.ConcreteModel, inputs: ModelInputs, params: SizingP
         return _m.imp[t] - ch_g + dis_g <= load[t]
 
     m.grey_le_load = pyo.Constraint(m.T, rule=grey_le_load)
+    if getattr(m, "grid_charging", False):
+        # Grid-origin charge comes from this step's import: without this, charging and
+        # discharging at once could relabel green energy as grid energy and back.
+        m.grid_charge_le_import = pyo.Constraint(m.T, rule=lambda _m, t: _m.ch_g[t] <= _m.imp[t])
 
 
 def imp(m: pyo.ConcreteModel, t: int):
