@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from greenscen.errors import DataError, ScenarioError
-from greenscen.run import resolve
+from greenscen.run import is_obligations_file, resolve
 from greenscen.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -210,10 +210,16 @@ def test_user_csv_load_is_used_in_mw(tmp_path):
     assert inputs.load_mwh == pytest.approx(7.5 * 8760)
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "scenarios").glob("*.yaml")))
+SIZING_FILES = [p for p in sorted((REPO / "scenarios").glob("*.yaml")) if not is_obligations_file(p)]
+
+
+def test_obligations_files_are_told_apart_by_their_keys():
+    names = {p.name for p in (REPO / "scenarios").glob("*.yaml")} - {p.name for p in SIZING_FILES}
+    assert names and all(n.startswith("obligations_") for n in names)
+
+
+@pytest.mark.parametrize("path", SIZING_FILES, ids=[p.stem for p in SIZING_FILES])
 def test_every_sizing_scenario_validates(path):
-    if path.name.startswith("obligations"):
-        pytest.skip("obligations scenarios have their own schema (tests/obligations)")
     rules, inputs, params = resolve(load_scenario(path))
     assert len(inputs.index) * inputs.duration_h.iloc[0] == 8760
     assert rules.year == load_scenario(path).scenario.year
