@@ -6,6 +6,7 @@ Usage::
     python benchmarks/run.py --quick      # coarse cases only, 1 run
     python benchmarks/run.py --runs 5 --cases default users10
     python benchmarks/run.py --options    # also compare HiGHS options on the default scenario
+    python benchmarks/run.py --cases default --sequence-only   # only the re-solve sequence
 
 Writes ``benchmarks/results/latest.json`` and ``benchmarks/results/latest.md``.
 """
@@ -113,6 +114,55 @@ def bench_fast(ls, runs: int) -> dict:
     }  # fmt: skip
 
 
+# Re-solves after one parameter change each, every one from the state the previous left
+# (issue 5): two hard self-consumption floors, then a storage cost and a peak-valley limit.
+SEQUENCE = [
+    ("self_consumption_min", 0.85),
+    ("self_consumption_min", 0.9),
+    ("storage_energy_cost_yuan_per_mwh_year", 30000.0),
+    ("peak_valley_limit", 0.1),
+]
+
+
+def bench_sequence(runs: int) -> list[dict]:
+    """Time fast re-solves along ``SEQUENCE`` (median of ``runs``); compare with exact."""
+    ls = load_scenario(None)
+    rules, inputs, params = resolve(ls)
+    names = [r.describe() for r in rules.rules]
+    times: list[list[float]] = [[] for _ in SEQUENCE]
+    for _ in range(runs):
+        fm = FastSizingModel(inputs, params, names)
+        fm.solve()
+        rows = []
+        for i, (name, value) in enumerate(SEQUENCE):
+            t = time.perf_counter()
+            fm.set_param(name, value)
+            sol, extra = fm.solve()
+            times[i].append(time.perf_counter() - t)
+            res = assemble_result(ls, rules, inputs, params, sol, "fast", extra)
+            rows.append({"change": f"{name} = {value:g}", "objective_yuan": sol.objective_yuan,
+                         "compliant": res.compliant, "repair_steps": extra["fast"]["repair_steps"]})  # fmt: skip
+    sm = SizingModel(inputs, params)
+    sm.solve()
+    for i, (name, value) in enumerate(SEQUENCE):
+        sm.set_param(name, value)
+        rows[i]["exact_objective_yuan"] = sm.solve().objective_yuan
+        rows[i]["resolve_s"] = _median(times[i])
+    return rows
+
+
+def sequence_table(rows: list[dict]) -> str:
+    head = (
+        "| change (default scenario, from the previous state) | fast re-solve s | objective error "
+        "| compliant (full year) | repair |\n|---|---|---|---|---|\n"
+    )
+    return head + "".join(
+        f"| {r['change']} | {r['resolve_s']:.2f} | {r['objective_yuan'] / r['exact_objective_yuan'] - 1:+.3%} "
+        f"| {r['compliant']} | {'; '.join(r['repair_steps']) or '-'} |\n"
+        for r in rows
+    )  # fmt: skip
+
+
 def table(results: dict) -> str:
     head = (
         "| case | steps | exact build s | exact solve s | build share | fast total s (build/size/dispatch/verify) "
@@ -144,7 +194,11 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--options", action="store_true", help="compare HiGHS options (exact, default scenario)"
     )
+    ap.add_argument("--sequence-only", action="store_true", help="only the re-solve sequence")
     a = ap.parse_args(argv)
+    if a.sequence_only:
+        print(sequence_table(bench_sequence(a.runs)))
+        return 0
     runs = 1 if a.quick else a.runs
     names = a.cases or (QUICK if a.quick else list(CASES))
     results = {}
@@ -152,6 +206,7 @@ def main(argv=None) -> int:
         ls = load_scenario(None, **CASES[name])
         results[name] = {"exact": bench_exact(ls, runs), "fast": bench_fast(ls, runs)}
         print(name, json.dumps(results[name], default=str), flush=True)
+    sequence = [] if a.quick else bench_sequence(runs)
     options = {}
     if a.options:
         ls = load_scenario(None)
@@ -170,9 +225,11 @@ def main(argv=None) -> int:
     OUT.mkdir(exist_ok=True)
     meta = {"python": sys.version.split()[0], "machine": platform.machine(), "runs": runs,
             "time": time.strftime("%Y-%m-%d %H:%M:%S")}  # fmt: skip
-    (OUT / "latest.json").write_text(json.dumps({"meta": meta, "cases": results, "highs_options": options},
-                                                indent=1, default=str))  # fmt: skip
+    (OUT / "latest.json").write_text(json.dumps({"meta": meta, "cases": results, "highs_options": options,
+                                                 "resolve_sequence": sequence}, indent=1, default=str))  # fmt: skip
     md = f"# greenscen benchmark ({meta['time']}, median of {runs} run(s))\n\n" + table(results)
+    if sequence:
+        md += "\n" + sequence_table(sequence)
     if options:
         md += "\n| HiGHS options (exact, default) | solve s | objective | compliant |\n|---|---|---|---|\n"
         for label, r in options.items():

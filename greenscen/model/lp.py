@@ -11,6 +11,12 @@ builds the same LP here directly as a sparse matrix, in a leaner but equivalent 
 - annual energies (import, export, grid-charged net) are aggregate columns, so a change of a
   rule ratio touches one or two coefficients instead of 8760.
 
+``build_lp(..., elastic=True)`` adds a nonnegative slack column, priced at ``SLACK_PENALTY``,
+to every row that fixed capacities can make infeasible (supply per step, peak-valley rate per
+window, the annual rule rows). That LP is always feasible and its slacks say where and by how
+much a design misses; fast mode uses it to repair a sizing (``greenscen.model.fast``). A solution
+with any positive slack is no dispatch: only one with every slack at zero is reported.
+
 The same builder serves reduced time grids (typical periods): each step carries a weight (how
 many hours of the year it stands for, per hour of its duration) and a period id; storage is
 cyclic within each period and every annual energy is weighted. ``tests/model`` checks that the
@@ -30,6 +36,13 @@ from greenscen.scenario.inputs import ModelInputs
 
 SCALE = 1e-3  # the LP works in thousand yuan, keeping coefficients near 1
 INF = np.inf
+# Price of one MWh of slack, yuan: far above any marginal dispatch cost, so a slack is used
+# only where no dispatch meets the row, yet small enough to keep the simplex well conditioned.
+# A step's rows (supply, peak-valley per MW and hour of its window) cost ten times an annual
+# rule's: where a design misses an annual budget (self-consumption, say) the elastic dispatch
+# then shows it on that rule, not spread over the days where the shortfall surfaced.
+SLACK_PENALTY = 1e5
+LOCAL_SLACK_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -127,7 +140,8 @@ class LinearProgram:
 class _Builder:
     """Collects column blocks and row blocks (as COO triplets) and assembles a LinearProgram."""
 
-    def __init__(self):
+    def __init__(self, elastic: bool = False):
+        self.elastic = elastic
         self.ncol = 0
         self.cols: dict[str, slice] = {}
         self.c, self.lb, self.ub = [], [], []
@@ -144,8 +158,19 @@ class _Builder:
         self.ncol += size
         return idx
 
-    def row(self, name: str, size: int, terms, lb=-INF, ub=INF) -> None:
-        """Add ``size`` rows; ``terms`` is a list of (row offsets, column indices, coefficients)."""
+    def row(self, name: str, size: int, terms, lb=-INF, ub=INF, slack=None, slack_ub=INF) -> None:
+        """Add ``size`` rows; ``terms`` is a list of (row offsets, column indices, coefficients).
+
+        ``slack`` (elastic LPs only) is the penalty per unit of a slack column that relaxes each
+        row towards feasibility: it adds to the row if the row has a lower bound, else subtracts.
+        A finite ``slack_ub`` (large enough for a feasible point) lets dual simplex flip the slack
+        between its bounds, several times faster than with free slacks (measured).
+        """
+        if self.elastic and slack is not None:
+            sign = 1.0 if np.any(np.isfinite(np.asarray(lb, float))) else -1.0
+            cost = SCALE * SLACK_PENALTY * np.asarray(slack)
+            s = self.col(f"slack:{name}", size, 0.0, slack_ub, cost)
+            terms = [*terms, (np.arange(size), s, sign)]
         self.rows[name] = slice(self.nrow, self.nrow + size)
         for r, c, v in terms:
             r, c = np.broadcast_arrays(np.asarray(r), np.asarray(c))
@@ -170,11 +195,17 @@ class _Builder:
 
 
 def build_lp(
-    params: SizingParams, grid: TimeGrid, values: dict[str, float] | None = None
+    params: SizingParams,
+    grid: TimeGrid,
+    values: dict[str, float] | None = None,
+    elastic: bool = False,
 ) -> LinearProgram:
-    """Return the sizing LP on ``grid`` with tunable ``values`` (defaults from ``params``)."""
+    """Return the sizing LP on ``grid`` with tunable ``values`` (defaults from ``params``).
+
+    ``elastic`` adds the penalised slack columns ``slack:<row>`` (see the module docstring).
+    """
     v = default_values(params) | (values or {})
-    b = _Builder()
+    b = _Builder(elastic)
     n, t = grid.n, np.arange(grid.n)
     dt, yh, load = grid.duration_h, grid.year_h, grid.load_mw
     load_mwh = float(load @ yh)
@@ -232,7 +263,7 @@ def build_lp(
     if export:
         terms.append((t, exp_, -1.0))
         green.append((t, exp_, -1.0))
-    b.row("supply", n, terms, lb=load)
+    b.row("supply", n, terms, lb=load, slack=LOCAL_SLACK_FACTOR * yh, slack_ub=load)
     # green[t]: dis + imp − exp − ch_g <= load (green charging, which implies curt <= avail)
     if grid_ch:
         green.append((t, chg, -1.0))
@@ -261,6 +292,8 @@ def build_lp(
                                        (t, disg, dt / ed)], lb=0.0, ub=0.0)  # fmt: skip
             if g:  # grey supply to the loads <= load
                 b.row("grey_le_load", n, [(t, imp, 1.0), (t, chg, -1.0), (t, disg, 1.0)], ub=load)
+                # grid-origin charge comes from this step's import (``grid_charge_le_import``)
+                b.row("ch_g_le_imp", n, [(t, chg, 1.0), (t, imp, -1.0)], ub=0.0)
             b.row("E_g_def", 1, [(0, e_g, 1.0), (0, chg, -yh), (0, disg, yh)], lb=0.0, ub=0.0)
     if g:
         if pol.exchange_limit:
@@ -273,11 +306,11 @@ def build_lp(
     cf_mwh = {k: float(grid.cf[k] @ yh) for k in cap}
     ck = list(cap.values())
     if "hydrogen_max_ratio" in v:
-        b.row("h2_cap", 1, [(0, ck, list(cf_mwh.values()))], ub=v["hydrogen_max_ratio"] * load_mwh)
+        b.row("h2_cap", 1, [(0, ck, list(cf_mwh.values()))],
+              ub=v["hydrogen_max_ratio"] * load_mwh, slack=1.0)  # fmt: skip
     if "available_max_ratio" in v:
-        b.row(
-            "avail_cap", 1, [(0, ck, list(cf_mwh.values()))], ub=v["available_max_ratio"] * load_mwh
-        )
+        b.row("avail_cap", 1, [(0, ck, list(cf_mwh.values()))],
+              ub=v["available_max_ratio"] * load_mwh, slack=1.0)  # fmt: skip
     # self-consumption E_sc = load_mwh − E_imp + E_g
     sc_terms = ([(0, e_imp, -1.0)] if g else []) + ([(0, e_g, 1.0)] if grid_ch else [])
     if export and "export_max_ratio" in v:  # (1 − r)·E_exp <= r·E_sc
@@ -287,9 +320,11 @@ def build_lp(
             1,
             [(0, e_exp, 1 - r)] + [(i, j, -r * c) for i, j, c in sc_terms],
             ub=r * load_mwh,
+            slack=1.0,
         )
     if g and "self_consumption_min" in v:  # E_sc >= s·E_load
-        b.row("self_consumption", 1, sc_terms, lb=(v["self_consumption_min"] - 1.0) * load_mwh)
+        b.row("self_consumption", 1, sc_terms, lb=(v["self_consumption_min"] - 1.0) * load_mwh,
+              slack=1.0)  # fmt: skip
     if g and "peak_valley_limit" in v:
         w = grid.window
         nw = int(w.max()) + 1
@@ -298,7 +333,9 @@ def build_lp(
         b.row("p_le_max", n, pt + [(t, pmax[w], -1.0)], ub=0.0)
         b.row("p_ge_min", n, pt + [(t, pmin[w], -1.0)], lb=0.0)
         iw = np.arange(nw)
-        b.row("pv_rate", nw, [(iw, pmax, 1.0 - v["peak_valley_limit"]), (iw, pmin, -1.0)], ub=0.0)
+        b.row("pv_rate", nw, [(iw, pmax, 1.0 - v["peak_valley_limit"]), (iw, pmin, -1.0)], ub=0.0,
+              slack=LOCAL_SLACK_FACTOR * np.bincount(w, yh, nw),
+              slack_ub=float(load.max(initial=0.0)))  # fmt: skip
     if "utilisation_min" in v:  # Σ curt·Δt <= (1 − u)·E_A, curtailment substituted
         u = v["utilisation_min"]
         terms = [(0, ck, [u * c for c in cf_mwh.values()])]
@@ -308,7 +345,7 @@ def build_lp(
             terms.append((0, e_imp, 1.0))
         if export:
             terms.append((0, e_exp, -1.0))
-        b.row("utilisation", 1, terms, ub=load_mwh)
+        b.row("utilisation", 1, terms, ub=load_mwh, slack=1.0)
     return b.build()
 
 

@@ -8,7 +8,7 @@ import pytest
 import greenscen.run as run_module
 from greenscen.errors import ComplianceError
 from greenscen.model.core import Solution
-from greenscen.model.fast import FastSizingModel, solve_fast, typical_day_grid
+from greenscen.model.fast import FastSizingModel, slack_misses, solve_fast, typical_day_grid
 from greenscen.run import assemble_result, resolve, run_scenario
 from greenscen.scenario.load import load_scenario
 
@@ -59,21 +59,19 @@ def test_bad_sizing_is_repaired_on_the_full_horizon(default, monkeypatch):
     fm = FastSizingModel(inputs, params, n_periods=4)
     good = fm.sizing.solve()
     bad_caps = dict(good.capacities, storage_mw=5.0, storage_mwh=10.0, connection_mw=1.0)
-    real_solve = fm.sizing.solve
-    calls = []
-
-    def first_bad():
-        calls.append(1)
-        if len(calls) == 1:  # the first sizing is forced to a design that cannot meet the rules
-            return Solution(capacities=bad_caps, arrays={}, objective_yuan=good.objective_yuan)
-        return real_solve()
-
-    monkeypatch.setattr(fm.sizing, "solve", first_bad)
-    monkeypatch.setattr(fm, "_resize", lambda n: setattr(fm, "n_periods", n))  # keep the same LP
+    # the first sizing is forced to a design that cannot meet the rules on several days
+    monkeypatch.setattr(
+        fm.sizing,
+        "solve",
+        lambda: Solution(capacities=bad_caps, arrays={}, objective_yuan=good.objective_yuan),
+    )
     sol, extra = fm.solve()
     steps = extra["fast"]["repair_steps"]
-    assert steps and steps[0].startswith("connection may grow")
+    assert steps and steps[0].startswith("re-size")
+    assert extra["fast"]["repair_days"]  # the days with slack became typical days
     assert sol.capacities["storage_mwh"] > 10.0  # not the forced design
+    x = fm.dispatch.h.getSolution().col_value
+    assert max(x[int(j)] for j in fm.slack_cols) < 1e-7  # the dispatch reported has no slack
     result = assemble_result(ls, rules, inputs, params, sol, "fast", extra)
     failed = [
         r
@@ -81,6 +79,35 @@ def test_bad_sizing_is_repaired_on_the_full_horizon(default, monkeypatch):
         if ok is False
     ]
     assert failed == []
+
+
+def test_elastic_dispatch_shows_the_days_and_rules_a_design_misses(default):
+    _, _, inputs, params = default
+    inputs = head_days(inputs, 7)
+    fm = FastSizingModel(inputs, params, n_periods=3)
+    caps = dict(fm.sizing.solve().capacities)
+    fm.set_param("self_consumption_min", 0.99)  # not reachable with the sized design
+    caps["connection_mw"] = 0.5 * caps["connection_mw"]  # too small on the worst hours
+    x, _, _ = fm._dispatch(caps)
+    miss = slack_misses(fm.dispatch_lp, x, 24, inputs.load_mwh)
+    assert "self_consumption" in miss["annual_mwh"]
+    supply = x[fm.dispatch_lp.cols["slack:supply"]]
+    assert set(miss["days"]) >= set(np.flatnonzero(supply > 1e-6) // 24)
+    # the slack on a step is never more than what no dispatch could supply there
+    avail = sum(fm.full.cf[k] * caps[k] for k in fm.full.cf)
+    room = np.minimum(fm.full.load_mw, caps["connection_mw"])
+    assert np.all(supply <= np.maximum(fm.full.load_mw - avail - room, 0.0) + 1e-9)
+
+
+def test_a_hard_change_does_not_slow_later_solves(default):
+    _, _, inputs, params = default
+    fm = FastSizingModel(head_days(inputs, 14), params, n_periods=4)
+    base, base_periods = fm.sizing, int(fm.grid.period.max()) + 1
+    fm.solve()
+    fm.set_param("self_consumption_min", 0.9)
+    fm.solve()
+    # a repair sizes on a grid of its own; the next solve starts again from the requested days
+    assert fm.sizing is base and int(fm.sizing.grid.period.max()) + 1 == base_periods
 
 
 def test_fast_answer_failing_a_rule_is_never_reported_compliant(default, monkeypatch):
