@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
             from greenscen.obligations.cli import run_obligations_cli
 
             return run_obligations_cli(args.scenario, args.out, args.overwrite)
+    except BrokenPipeError:
+        # the reader of our output went away (e.g. `| head`): results are already written
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except ScenarioError as exc:
         print(f"greenscen: {exc}", file=sys.stderr)
         return 2
