@@ -6,11 +6,11 @@ without rebuilding. A rule that is not in force adds nothing.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
 from greenscen.model.grid import exp, imp
+from greenscen.model.lp import window_ids
 from greenscen.model.params import PolicyParams
 from greenscen.model.renewables import available_energy_mwh
 from greenscen.model.storage import flows
@@ -60,19 +60,6 @@ def add_self_consumption(m: pyo.ConcreteModel, p: PolicyParams) -> None:
         return
     m.sc_min = pyo.Param(mutable=True, initialize=p.self_consumption_min)
     m.self_consumption = pyo.Constraint(expr=m.sc_mwh >= m.sc_min * m.load_mwh)
-
-
-def window_ids(index: pd.DatetimeIndex, window: str) -> np.ndarray:
-    """Return an integer window id per step: calendar day (D), month (M) or one window (Y)."""
-    if window == "D":
-        key = index.normalize()
-    elif window == "M":
-        key = index.to_period("M")
-    elif window == "Y":
-        return np.zeros(len(index), dtype=int)
-    else:
-        raise ValueError(f"window must be D, M or Y, got {window!r}")
-    return pd.factorize(key)[0]
 
 
 def add_peak_valley_limit(m: pyo.ConcreteModel, p: PolicyParams, index: pd.DatetimeIndex) -> None:

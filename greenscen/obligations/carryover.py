@@ -21,6 +21,15 @@ from greenscen.errors import ScenarioError
 
 CARRY_RULES = ("next_year_except_plan_final", "next_year", "none")
 TOLERANCE_MWH = 1e-6
+# Energy columns of carry_forward, renamed per weight kind by the ledgers.
+CARRY_COLUMNS = (
+    "carried_in_mwh",
+    "required_mwh",
+    "shortfall_mwh",
+    "excess_mwh",
+    "carried_out_mwh",
+    "uncured_mwh",
+)
 
 
 def carries_over(year: int, rule: str, plan_final_years: Iterable[int]) -> bool:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.errors import ScenarioError
-from greenscen.obligations.carryover import TOLERANCE_MWH, carry_forward
+from greenscen.obligations.carryover import CARRY_COLUMNS, TOLERANCE_MWH, carry_forward
 from greenscen.obligations.data import load_yaml
 from greenscen.obligations.weights import lookup_weight
 
@@ -259,14 +259,7 @@ def enterprise_ledger(
         plan_final_years,
         carried_in_mwh,
     )
-    for col in (
-        "carried_in_mwh",
-        "required_mwh",
-        "shortfall_mwh",
-        "excess_mwh",
-        "carried_out_mwh",
-        "uncured_mwh",
-    ):
+    for col in CARRY_COLUMNS:
         df[f"{col[:-4]}_total_mwh"] = cf[col].to_numpy(float)
     df["shortfall_before_makeup_total_mwh"] = (
         df["required_total_mwh"] - (df["fulfilled_total_mwh"] - df["makeup_certificates_mwh"])

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from greenscen.errors import ScenarioError
-from greenscen.obligations.carryover import TOLERANCE_MWH, carry_forward
+from greenscen.obligations.carryover import CARRY_COLUMNS, TOLERANCE_MWH, carry_forward
 
 ENTITY_KINDS = ("grid_company", "retailer", "market_user", "captive_plant")
 ROUTES_IN = ("guaranteed", "market", "self_generated", "excess_bought", "certificates_bought")
@@ -225,14 +225,7 @@ def entity_ledger(
             plan_final_years,
             carried_in.get(kind, 0.0),
         )
-        for col in (
-            "carried_in_mwh",
-            "required_mwh",
-            "shortfall_mwh",
-            "excess_mwh",
-            "carried_out_mwh",
-            "uncured_mwh",
-        ):
+        for col in CARRY_COLUMNS:
             df[f"{col[:-4]}_{kind}_mwh"] = cf[col]
         df[f"shortfall_before_makeup_{kind}_mwh"] = (
             df[f"required_{kind}_mwh"] - df[f"fulfilled_before_makeup_{kind}_mwh"]
