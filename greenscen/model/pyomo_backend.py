@@ -16,11 +16,11 @@ import pyomo.environ as pyo
 from pyomo.contrib.appsi.base import TerminationCondition
 from pyomo.contrib.appsi.solvers import Highs
 
-from greenscen.errors import InfeasibleError, SolverError
+from greenscen.errors import SolverError
 from greenscen.model.core import TUNABLE, Solution, build_model
 from greenscen.model.objective import SCALE
 from greenscen.model.params import SizingParams
-from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS
+from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS, no_feasible_design
 from greenscen.scenario.inputs import ModelInputs
 
 _CAPACITY_VARS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}
@@ -78,11 +78,7 @@ class PyomoSizingModel:
         solve_s = time.perf_counter() - t0
         tc = res.termination_condition
         if tc in (TerminationCondition.infeasible, TerminationCondition.infeasibleOrUnbounded):
-            raise InfeasibleError(
-                "the scenario has no feasible design: the rules in play cannot all be met "
-                "with the given technologies, capacities and bounds",
-                self.rules_in_play,
-            )
+            raise no_feasible_design(self.rules_in_play)
         if tc != TerminationCondition.optimal:
             raise SolverError(f"HiGHS stopped without an optimal solution: {tc}")
         res.solution_loader.load_vars()

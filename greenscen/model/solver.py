@@ -31,6 +31,15 @@ _INFEASIBLE = (
 )
 
 
+def no_feasible_design(rules_in_play=()) -> InfeasibleError:
+    """Return the error for an infeasible sizing LP, listing the rules in play."""
+    return InfeasibleError(
+        "the scenario has no feasible design: the rules in play cannot all be met "
+        "with the given technologies, capacities and bounds",
+        list(rules_in_play),
+    )
+
+
 class HighsLP:
     """A LinearProgram loaded into highspy, with diff-based updates and timed solves."""
 
@@ -108,11 +117,7 @@ class HighsLP:
             status = self.h.getModelStatus()
         seconds = time.perf_counter() - t0
         if status in _INFEASIBLE:
-            raise InfeasibleError(
-                "the scenario has no feasible design: the rules in play cannot all be met "
-                "with the given technologies, capacities and bounds",
-                list(rules_in_play),
-            )
+            raise no_feasible_design(rules_in_play)
         if status != _OK:
             raise SolverError(
                 f"HiGHS stopped without an optimal solution: {self.h.modelStatusToString(status)}"
