@@ -49,10 +49,16 @@ class DataError(ScenarioError):
 class InfeasibleError(GreenscenError):
     """The optimisation model has no solution; the message lists the rules in play."""
 
-    def __init__(self, message: str, rules_in_play: Iterable[str] = ()):
+    def __init__(self, message: str, rules_in_play: Iterable[str] = (), diagnosis: Iterable[str] = ()):
+        self.base_message = message
         self.rules_in_play = list(rules_in_play)
+        self.diagnosis = list(diagnosis)
         if self.rules_in_play:
             message += "\nRules in play:\n" + "\n".join(f"  - {r}" for r in self.rules_in_play)
+        if self.diagnosis:
+            message += "\nWhat would have to give (least relaxation, elastic LP):\n" + "\n".join(
+                f"  - {d}" for d in self.diagnosis
+            )
         super().__init__(message)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from greenscen.errors import ComplianceError
+from greenscen.errors import ComplianceError, InfeasibleError
 from greenscen.model.core import SizingModel, Solution, hourly_frame
 from greenscen.model.params import SizingParams, sizing_params
 from greenscen.results.costs import cost_breakdown
@@ -132,29 +132,8 @@ def assemble_result(
     )
 
 
-def run_scenario(
-    scenario: str | Path | LoadedScenario | None = None,
-    mode: str = "exact",
-    check: bool = True,
-    highs_options: dict | None = None,
-    backend: str = "arrays",
-) -> SizingResult:
-    """Size the project of a scenario and verify every rule on its hourly dispatch.
-
-    Parameters
-    ----------
-    scenario : path, "bundled:<name>", LoadedScenario or None (the bundled default)
-    mode : {"exact", "fast"}
-        ``exact`` solves the full-resolution LP; ``fast`` sizes on aggregated periods and then
-        verifies (and repairs) on the full hourly dispatch (see ``greenscen.model.fast``).
-    check : bool
-        Raise :class:`ComplianceError` when the independent check finds a broken rule.
-    backend : {"arrays", "pyomo"}
-        Exact mode only: solve the LP built in bulk as arrays (default, fast to build) or the
-        canonical Pyomo model through Pyomo's appsi HiGHS interface (same optimum).
-    """
-    ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    rules, inputs, params = resolve(ls)
+def _solve(inputs, params, rules, mode, highs_options, backend):
+    """Return (Solution, extra) of the chosen mode and backend."""
     if mode == "fast":
         from greenscen.model.fast import solve_fast
 
@@ -171,6 +150,44 @@ def run_scenario(
         extra = {"backend": backend}
     else:
         raise ValueError(f"mode must be 'exact' or 'fast', got {mode!r}")
+    return sol, extra
+
+
+def run_scenario(
+    scenario: str | Path | LoadedScenario | None = None,
+    mode: str = "exact",
+    check: bool = True,
+    highs_options: dict | None = None,
+    backend: str = "arrays",
+    diagnose: bool = True,
+) -> SizingResult:
+    """Size the project of a scenario and verify every rule on its hourly dispatch.
+
+    Parameters
+    ----------
+    scenario : path, "bundled:<name>", LoadedScenario or None (the bundled default)
+    mode : {"exact", "fast"}
+        ``exact`` solves the full-resolution LP; ``fast`` sizes on aggregated periods and then
+        verifies (and repairs) on the full hourly dispatch (see ``greenscen.model.fast``).
+    check : bool
+        Raise :class:`ComplianceError` when the independent check finds a broken rule.
+    backend : {"arrays", "pyomo"}
+        Exact mode only: solve the LP built in bulk as arrays (default, fast to build) or the
+        canonical Pyomo model through Pyomo's appsi HiGHS interface (same optimum).
+    diagnose : bool
+        When the scenario is infeasible, solve the elastic LP to say which rules would have
+        to give way, where and by how much (costs about one more solve).
+    """
+    ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    rules, inputs, params = resolve(ls)
+    try:
+        sol, extra = _solve(inputs, params, rules, mode, highs_options, backend)
+    except InfeasibleError as exc:
+        if not diagnose:
+            raise
+        from greenscen.model.diagnose import diagnose as explain
+
+        raise InfeasibleError(exc.base_message, exc.rules_in_play, explain(inputs, params)) from None
     result = assemble_result(ls, rules, inputs, params, sol, mode, extra)
     if check and not result.compliant:
         failed = result.compliance[result.compliance["ok"].apply(lambda v: v is False)]

@@ -108,6 +108,8 @@ def test_infeasible_exits_one_and_names_rules(tmp_path, capsys):
     assert rc == 1
     err = capsys.readouterr().err
     assert "infeasible" in err and "renewable_utilisation_min" in err
+    # the diagnosis says what would have to give: the night hours nobody can serve
+    assert "What would have to give" in err and "cannot be served at all" in err
     assert not (tmp_path / "o").exists()
 
 
