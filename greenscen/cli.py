@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace earlier greenscen results")
     run.add_argument("--mode", choices=["exact", "fast"], default="exact", help="sizing mode")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+    run.add_argument("--lang", choices=["en", "zh"], default="en", help="chart labels (default en)")
     run.add_argument(
         "--backend",
         choices=["arrays", "pyomo"],
@@ -48,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
             from greenscen.run import cli_run
 
             return cli_run(
-                args.scenario, args.out, args.overwrite, args.mode, not args.no_charts, args.backend
+                args.scenario,
+                args.out,
+                args.overwrite,
+                args.mode,
+                not args.no_charts,
+                args.backend,
+                args.lang,
             )
         if args.command == "validate":
             from greenscen.run import cli_validate

@@ -200,7 +200,13 @@ def run_scenario(
 
 
 def cli_run(
-    scenario: str | None, out: str, overwrite: bool, mode: str, charts: bool, backend: str = "arrays"
+    scenario: str | None,
+    out: str,
+    overwrite: bool,
+    mode: str,
+    charts: bool,
+    backend: str = "arrays",
+    lang: str = "en",
 ) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
     from greenscen.errors import InfeasibleError, ScenarioError
@@ -215,7 +221,7 @@ def cli_run(
     except InfeasibleError as exc:
         print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
         return 1
-    result.write(out, overwrite=overwrite, charts=charts)
+    result.write(out, overwrite=overwrite, charts=charts, lang=lang)
     caps = ", ".join(f"{k} {v:,.1f}" for k, v in result.capacities.items())
     t = result.timings
     print(f"{result.name}: {caps}")

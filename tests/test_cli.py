@@ -131,3 +131,15 @@ def test_corrupted_dispatch_fails_loudly(tmp_path, monkeypatch):
     with pytest.raises(ComplianceError) as err:
         run_mod.run_scenario(str(coarse_scenario(tmp_path)))
     assert "export_ban" in err.value.failed
+
+
+def test_run_charts_in_chinese(tmp_path):
+    import warnings
+
+    out = tmp_path / "zh"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["run", str(coarse_scenario(tmp_path)), "--out", str(out), "--lang", "zh"]) == 0
+    glyph = [w for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
+    assert not glyph, glyph
+    assert (out / "monthly_balance.png").stat().st_size > 50_000

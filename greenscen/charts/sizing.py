@@ -168,7 +168,7 @@ def write_sizing_charts(result, folder: Path, lang: str = "en") -> list[Path]:
         ("compliance_margins", compliance_margins(result.compliance, lang=lang, scenario=result.name)),
     ):
         path = Path(folder) / f"{name}.png"
-        fig.savefig(path, dpi=150, bbox_inches="tight")
+        fig.savefig(path, dpi=300, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths

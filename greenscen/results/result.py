@@ -104,7 +104,9 @@ class SizingResult:
             **self.extra,
         }
 
-    def write(self, out: str | Path, overwrite: bool = False, charts: bool = True) -> Path:
+    def write(
+        self, out: str | Path, overwrite: bool = False, charts: bool = True, lang: str = "en"
+    ) -> Path:
         """Write summary.json, hourly.csv, compliance.csv and the PNG charts, whole or not at all."""
         with output_dir(out, overwrite=overwrite) as tmp:
             write_json(tmp / "summary.json", self.summary())
@@ -116,7 +118,7 @@ class SizingResult:
             if charts:
                 from greenscen.charts.sizing import write_sizing_charts
 
-                write_sizing_charts(self, tmp)
+                write_sizing_charts(self, tmp, lang=lang)
         return Path(out)
 
 
