@@ -13,14 +13,32 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from greenscen.errors import ScenarioError
 from greenscen.obligations.carryover import CARRY_RULES
 from greenscen.obligations.trajectories import METHODS
+
+
+def _carry_rule(v: str | None) -> str | None:
+    if v is not None and v not in CARRY_RULES:
+        raise ValueError(f"expected one of {', '.join(CARRY_RULES)}")
+    return v
+
+
+# carry-over rule of an entity or enterprise (004 第二十二条, 000 (十一)); None = the default
+CarryRule = Annotated[str | None, AfterValidator(_carry_rule)]
 
 YearValues = float | dict[int, float]
 
@@ -90,17 +108,10 @@ class EntitySpec(_Strict):
     name: str
     kind: Literal["grid_company", "retailer", "market_user", "captive_plant"]
     province: str
-    carry_over_rule: str | None = None
+    carry_over_rule: CarryRule = None
     carried_in: dict[Literal["total", "non_hydro"], float] = Field(default_factory=dict)
     weights_method: str | None = None
     years: list[EntityYearSpec] = Field(min_length=1)
-
-    @field_validator("carry_over_rule")
-    @classmethod
-    def _rule(cls, v):
-        if v is not None and v not in CARRY_RULES:
-            raise ValueError(f"expected one of {', '.join(CARRY_RULES)}")
-        return v
 
     @field_validator("weights_method")
     @classmethod
@@ -173,7 +184,7 @@ class EnterpriseSpec(_Strict):
     last_year: int = Field(ge=2020, le=2060)
     consumption_mwh: YearValues
     target: TargetSpec = Field(default_factory=TargetSpec)
-    carry_over_rule: str | None = None
+    carry_over_rule: CarryRule = None
     carried_in_mwh: float = Field(0.0, ge=0)
     closed_years: dict[int, ClosedYear] = Field(default_factory=dict)
     self_generated_mwh: YearValues = 0.0
@@ -184,13 +195,6 @@ class EnterpriseSpec(_Strict):
     allow_planned_carry: bool = False
     carry_penalty_yuan_per_mwh: float = Field(0.0, ge=0)
     monthly_consumption_profile: list[float] | None = None
-
-    @field_validator("carry_over_rule")
-    @classmethod
-    def _rule(cls, v):
-        if v is not None and v not in CARRY_RULES:
-            raise ValueError(f"expected one of {', '.join(CARRY_RULES)}")
-        return v
 
     @field_validator("monthly_consumption_profile")
     @classmethod
