@@ -90,7 +90,8 @@ def bench_fast(ls, runs: int) -> dict:
     for _ in range(runs):
         t0 = time.perf_counter()
         fm = FastSizingModel(inputs, params, [r.describe() for r in rules.rules])
-        sol, extra = fm.solve()
+        sol = fm.solve()
+        extra = sol.extra
         res = assemble_result(ls, rules, inputs, params, sol, "fast", extra)
         total = time.perf_counter() - t0
         rows.append((fm.timings["build_s"], sol.timings["sizing_s"], sol.timings["dispatch_s"],
@@ -137,7 +138,8 @@ def bench_sequence(runs: int) -> list[dict]:
         for i, (name, value) in enumerate(SEQUENCE):
             t = time.perf_counter()
             fm.set_param(name, value)
-            sol, extra = fm.solve()
+            sol = fm.solve()
+            extra = sol.extra
             times[i].append(time.perf_counter() - t)
             res = assemble_result(ls, rules, inputs, params, sol, "fast", extra)
             rows.append({"change": f"{name} = {value:g}", "objective_yuan": sol.objective_yuan,

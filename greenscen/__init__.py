@@ -20,7 +20,9 @@ from greenscen.errors import (  # noqa: F401
 _LAZY = {
     "load_scenario": ("greenscen.scenario", "load_scenario"),
     "run_scenario": ("greenscen.run", "run_scenario"),
-    "SizingResult": ("greenscen.results", "SizingResult"),
+    "SizingResult": ("greenscen.results.result", "SizingResult"),
+    "SizingSession": ("greenscen.session", "SizingSession"),
+    "compare_scenarios": ("greenscen.compare", "compare_scenarios"),
 }
 
 

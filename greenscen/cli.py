@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from greenscen.errors import GreenscenError, ScenarioError
 
@@ -42,11 +43,41 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+OBLIGATION_KEYS = {"enterprise", "entities", "weights", "carbon"}
+
+
+def is_obligations_file(path: str | None) -> bool:
+    """Return True when a YAML file is an obligations scenario (its top-level keys tell)."""
+    import yaml
+
+    if path is None:
+        return False
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False  # the sizing loader reports the problem
+    return isinstance(data, dict) and bool(OBLIGATION_KEYS & set(data)) and "project" not in data
+
+
+def _validate_obligations(path: str) -> int:
+    from greenscen.obligations.scenario import load_obligations_scenario
+
+    scn = load_obligations_scenario(path)
+    print(f"{path}: valid obligations scenario {getattr(scn, 'name', '')}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":
             from greenscen.run import cli_run
+
+            if is_obligations_file(args.scenario):
+                raise ScenarioError(
+                    f"{args.scenario} is an obligations scenario; run it with "
+                    f"`greenscen obligations {args.scenario}`"
+                )
 
             return cli_run(
                 args.scenario,
@@ -58,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                 args.lang,
             )
         if args.command == "validate":
+            if is_obligations_file(args.scenario):
+                return _validate_obligations(args.scenario)
             from greenscen.run import cli_validate
 
             return cli_validate(args.scenario)

@@ -25,40 +25,18 @@ from pathlib import Path
 import pandas as pd
 
 from greenscen.errors import GreenscenError
-from greenscen.results.result import SizingResult
-from greenscen.scenario.load import LoadedScenario, deep_merge, load_scenario, scenario_from_dict
+from greenscen.results.result import CAPACITY_KEYS, SizingResult
+from greenscen.rules.registry import RULES
+from greenscen.scenario.load import LoadedScenario
+from greenscen.session import error_status
+from greenscen.tweaks import variant
 
-# Rules whose value/limit/margin go into the table (the physics checks stay in the result).
-POLICY_RULES = (
-    "hydrogen_generation_cap",
-    "export_ban",
-    "export_ratio_cap",
-    "self_consumption_min",
-    "exchange_limit",
-    "peak_valley_limit",
-    "renewable_utilisation_min",
-)
-CAPACITY_COLUMNS = ("wind_mw", "pv_mw", "storage_mw", "storage_mwh", "connection_mw")
+# Rules whose value/limit/margin go into the table: every rule of the registry the LP
+# enforces (the validations and physics checks stay in the result's compliance table).
+POLICY_RULES = tuple(r.name for r in RULES if r.lp_row or r.scope == "structure")
+CAPACITY_COLUMNS = tuple(dict.fromkeys(CAPACITY_KEYS.values()))
 RATIO_COLUMNS = ("export_ratio", "self_consumption_share", "generation_to_load_ratio", "renewable_utilisation")
-
-
-def variant(base, overrides: Mapping | None = None, name: str | None = None,
-            resolution_h: int | None = None) -> LoadedScenario:
-    """Return ``base`` (path, bundled name or LoadedScenario) with ``overrides`` merged in.
-
-    ``overrides`` are scenario keys as in a YAML file (mappings merge); ``name`` renames the
-    variant; ``resolution_h`` aggregates its time series (hours per step).
-    """
-    over = dict(overrides or {})
-    if name:
-        over["name"] = name
-    if resolution_h:
-        over = deep_merge(over, {"time": {"resolution_h": resolution_h}})
-    if isinstance(base, LoadedScenario):
-        if not over:
-            return base
-        return scenario_from_dict(deep_merge(base.resolved_dict(), over), base.base_dir, base.source)
-    return load_scenario(str(base) if isinstance(base, Path) else base, **over)
+__all__ = ["compare_scenarios", "comparison_table", "result_row", "solve_scenarios", "variant"]
 
 
 def _as_loaded(spec, resolution_h: int | None) -> LoadedScenario:
@@ -81,17 +59,25 @@ def _labelled(scenarios) -> dict[str, object]:
     return out
 
 
-def solve_scenarios(scenarios: Mapping | Iterable, mode: str = "exact",
-                    resolution_h: int | None = None) -> dict[str, SizingResult | GreenscenError]:
-    """Return each scenario's result by label; a scenario that cannot be solved maps to its error."""
-    from greenscen.run import run_scenario
+def solve_scenarios(scenarios: Mapping | Iterable, solve_mode: str = "exact",
+                    resolution_h: int | None = None, progress=None,
+                    *, mode: str | None = None) -> dict[str, SizingResult | GreenscenError]:
+    """Return each scenario's result by label; a scenario that cannot be solved maps to its error.
+
+    ``progress(label, index, total)``, when given, is called before each scenario is solved.
+    """
+    from greenscen.session import SizingSession
 
     out: dict[str, SizingResult | GreenscenError] = {}
-    for label, spec in _labelled(scenarios).items():
+    labelled = _labelled(scenarios)
+    for i, (label, spec) in enumerate(labelled.items()):
+        if progress is not None:
+            progress(label, i, len(labelled))
         t0 = time.perf_counter()
         try:
             ls = _as_loaded(spec, resolution_h)
-            res = run_scenario(ls, mode=mode, check=False)
+            res = SizingSession(ls, solve_mode=mode or solve_mode, diagnose=True).solve()
+            res.extra.pop("session", None)
             res.extra.setdefault("compare", {})["wall_s"] = time.perf_counter() - t0
             out[label] = res
         except GreenscenError as exc:
@@ -148,22 +134,25 @@ def comparison_table(results: Mapping[str, SizingResult | Exception]) -> pd.Data
         if isinstance(res, SizingResult):
             rows.append({"label": label, **result_row(res)})
         else:
-            kind = type(res).__name__
-            status = "infeasible" if kind == "InfeasibleError" else "error"
-            rows.append({"label": label, "status": status, "message": str(res).splitlines()[0]})
+            rows.append({"label": label, "status": error_status(res),
+                         "message": str(res).splitlines()[0]})  # fmt: skip
     return pd.DataFrame(rows).set_index("label")
 
 
-def compare_scenarios(scenarios: Mapping | Iterable, mode: str = "exact",
-                      resolution_h: int | None = None) -> pd.DataFrame:
+def compare_scenarios(scenarios: Mapping | Iterable, solve_mode: str = "exact",
+                      resolution_h: int | None = None, progress=None,
+                      *, mode: str | None = None) -> pd.DataFrame:
     """Solve every scenario and return the comparison table, one row per scenario.
 
     Parameters
     ----------
     scenarios : mapping label -> scenario, or a list of scenarios
         Each a path, ``"bundled:<name>"``, LoadedScenario or ``(base, overrides)``.
-    mode : {"exact", "fast"}
+    solve_mode : {"exact", "fast"} (``mode`` is an older name)
     resolution_h : int, optional
         Aggregate every scenario to this step (hours) - for quick comparisons in a notebook.
+    progress : callable, optional
+        ``progress(label, index, total)`` before each scenario.
     """
-    return comparison_table(solve_scenarios(scenarios, mode=mode, resolution_h=resolution_h))
+    results = solve_scenarios(scenarios, mode or solve_mode, resolution_h, progress)
+    return comparison_table(results)

@@ -72,3 +72,40 @@ class ComplianceError(GreenscenError):
     def __init__(self, message: str, failed: Iterable[str] = ()):
         self.failed = list(failed)
         super().__init__(message)
+
+
+NO_FEASIBLE_DESIGN = (
+    "the scenario has no feasible design: the rules in play cannot all be met "
+    "with the given technologies, capacities and bounds"
+)
+_OPTIMAL_STATUSES = {"optimal", "convergencecriteriasatisfied"}
+_INFEASIBLE_STATUSES = {"infeasible", "infeasibleorunbounded", "primalinfeasibleorunbounded",
+                        "proveninfeasible", "locallyinfeasible"}  # fmt: skip
+
+
+def check_solver_status(
+    status: object,
+    infeasible_message: str = NO_FEASIBLE_DESIGN,
+    rules_in_play: Iterable[str] = (),
+    what: str = "solution",
+) -> None:
+    """Map a solver's verdict to greenscen's errors; the one mapping for every solve path.
+
+    ``status`` is a HiGHS model status string (``"Optimal"``, ``"Infeasible"``, ``"Primal
+    infeasible or unbounded"``, ...) or a Pyomo termination condition (``optimal``,
+    ``infeasibleOrUnbounded``, ...). Return when optimal; raise :class:`InfeasibleError`
+    (with ``rules_in_play``) when infeasible, :class:`SolverError` otherwise.
+
+    >>> check_solver_status("Optimal")
+    >>> check_solver_status("Time limit reached")
+    Traceback (most recent call last):
+    ...
+    greenscen.errors.SolverError: HiGHS stopped without an optimal solution: Time limit reached
+    """
+    name = getattr(status, "name", str(status))  # an enum member or its text
+    key = "".join(name.split()).lower().rsplit(".", 1)[-1]
+    if key in _OPTIMAL_STATUSES:
+        return
+    if key in _INFEASIBLE_STATUSES:
+        raise InfeasibleError(infeasible_message, list(rules_in_play))
+    raise SolverError(f"HiGHS stopped without an optimal {what}: {name}")

@@ -1,6 +1,7 @@
 """The orchestrator: resolve a scenario, build, solve, check termination, verify compliance.
 
-``run_scenario`` is the one entry point the CLI, notebooks, widgets and benchmarks share.
+``run_scenario`` is the one entry point the CLI, notebooks and benchmarks share; it solves
+through :class:`greenscen.session.SizingSession`, as the widgets and comparisons do.
 """
 
 from __future__ import annotations
@@ -12,22 +13,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from greenscen.base.params import SizingParams, sizing_params
 from greenscen.errors import ComplianceError, InfeasibleError
-from greenscen.model.core import SizingModel, Solution, hourly_frame
-from greenscen.model.params import SizingParams, sizing_params
+from greenscen.model.core import Solution, hourly_frame
 from greenscen.results.costs import cost_breakdown
 from greenscen.results.result import CAPACITY_KEYS, SizingResult
 from greenscen.rules import ResolvedRules, load_rule_set, resolve_rules
 from greenscen.scenario.inputs import ModelInputs, build_inputs, check_export_price
-from greenscen.scenario.load import LoadedScenario, load_scenario
+from greenscen.scenario.load import LoadedScenario, load_sizing_scenario
 
 
-def resolve(ls: LoadedScenario) -> tuple[ResolvedRules, ModelInputs, SizingParams]:
-    """Return the rules in force, the model inputs and the typed parameters of a scenario."""
+def resolve_rules_of(ls: LoadedScenario) -> ResolvedRules:
+    """Return the rules in force for a scenario's year, kind and mode, with its overrides."""
     sc = ls.scenario
-    rs = load_rule_set(sc.rules.set)
-    rules = resolve_rules(
-        rs,
+    return resolve_rules(
+        load_rule_set(sc.rules.set),
         sc.year,
         sc.project.kind,
         sc.project.mode,
@@ -35,6 +35,11 @@ def resolve(ls: LoadedScenario) -> tuple[ResolvedRules, ModelInputs, SizingParam
         existing_hydrogen=sc.project.existing_hydrogen,
         source=ls.source,
     )
+
+
+def resolve(ls: LoadedScenario) -> tuple[ResolvedRules, ModelInputs, SizingParams]:
+    """Return the rules in force, the model inputs and the typed parameters of a scenario."""
+    rules = resolve_rules_of(ls)
     inputs = build_inputs(ls)
     params = sizing_params(ls, rules, inputs)
     if params.grid is not None and params.grid.allow_export:
@@ -132,63 +137,41 @@ def assemble_result(
     )
 
 
-def _solve(inputs, params, rules, mode, highs_options, backend):
-    """Return (Solution, extra) of the chosen mode and backend."""
-    if mode == "fast":
-        from greenscen.model.fast import solve_fast
-
-        sol, extra = solve_fast(inputs, params, rules)
-    elif mode == "exact":
-        if backend not in ("arrays", "pyomo"):
-            raise ValueError(f"backend must be 'arrays' or 'pyomo', got {backend!r}")
-        if backend == "pyomo":
-            from greenscen.model.pyomo_backend import PyomoSizingModel as model_class
-        else:
-            model_class = SizingModel
-        model = model_class(inputs, params, [r.describe() for r in rules.rules], highs_options)
-        sol = model.solve()
-        extra = {"backend": backend}
-    else:
-        raise ValueError(f"mode must be 'exact' or 'fast', got {mode!r}")
-    return sol, extra
-
-
 def run_scenario(
     scenario: str | Path | LoadedScenario | None = None,
-    mode: str = "exact",
+    solve_mode: str = "exact",
     check: bool = True,
     highs_options: dict | None = None,
     backend: str = "arrays",
     diagnose: bool = True,
+    *,
+    mode: str | None = None,
 ) -> SizingResult:
     """Size the project of a scenario and verify every rule on its hourly dispatch.
 
     Parameters
     ----------
     scenario : path, "bundled:<name>", LoadedScenario or None (the bundled default)
-    mode : {"exact", "fast"}
+    solve_mode : {"exact", "fast"}
         ``exact`` solves the full-resolution LP; ``fast`` sizes on aggregated periods and then
         verifies (and repairs) on the full hourly dispatch (see ``greenscen.model.fast``).
+        ``mode`` is accepted as an older name of this argument.
     check : bool
         Raise :class:`ComplianceError` when the independent check finds a broken rule.
     backend : {"arrays", "pyomo"}
-        Exact mode only: solve the LP built in bulk as arrays (default, fast to build) or the
-        canonical Pyomo model through Pyomo's appsi HiGHS interface (same optimum).
+        Exact mode only: solve the LP in a persistent HiGHS instance (default) or the same LP
+        compiled to Pyomo, through Pyomo's appsi HiGHS interface (same optimum).
     diagnose : bool
         When the scenario is infeasible, solve the elastic LP to say which rules would have
         to give way, where and by how much (costs about one more solve).
     """
-    ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    rules, inputs, params = resolve(ls)
-    try:
-        sol, extra = _solve(inputs, params, rules, mode, highs_options, backend)
-    except InfeasibleError as exc:
-        if not diagnose:
-            raise
-        from greenscen.model.diagnose import diagnose as explain
+    from greenscen.session import SizingSession
 
-        raise InfeasibleError(exc.base_message, exc.rules_in_play, explain(inputs, params)) from None
-    result = assemble_result(ls, rules, inputs, params, sol, mode, extra)
+    ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
+    session = SizingSession(ls, solve_mode=mode or solve_mode, highs_options=highs_options,
+                            backend=backend, diagnose=diagnose)  # fmt: skip
+    result = session.solve()
+    result.extra.pop("session", None)
     if check and not result.compliant:
         failed = result.compliance[result.compliance["ok"].apply(lambda v: v is False)]
         lines = [f"{r.rule} ({r.clause}): value {r.value} vs limit {r.limit}" for r in failed.itertuples()]
@@ -203,21 +186,15 @@ def cli_run(
     scenario: str | None,
     out: str,
     overwrite: bool,
-    mode: str,
+    solve_mode: str,
     charts: bool,
     backend: str = "arrays",
     lang: str = "en",
 ) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
-    from greenscen.errors import InfeasibleError, ScenarioError
-
-    if scenario is not None and is_obligations_file(scenario):
-        raise ScenarioError(
-            f"{scenario} is an obligations scenario; run it with `greenscen obligations {scenario}`"
-        )
-    ls = load_scenario(scenario)
+    ls = load_sizing_scenario(scenario)
     try:
-        result = run_scenario(ls, mode=mode, check=False, backend=backend)
+        result = run_scenario(ls, solve_mode, check=False, backend=backend)
     except InfeasibleError as exc:
         print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
         return 1
@@ -239,29 +216,9 @@ def cli_run(
     return 0
 
 
-OBLIGATION_KEYS = {"enterprise", "entities", "weights", "carbon"}
-
-
-def is_obligations_file(path: str | Path) -> bool:
-    """Return True when a YAML file is an obligations scenario (top-level keys tell)."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return False  # the sizing loader reports the problem
-    return isinstance(data, dict) and bool(OBLIGATION_KEYS & set(data)) and "project" not in data
-
-
 def cli_validate(scenario: str) -> int:
-    """`greenscen validate`: check a scenario and its data files without solving."""
-    if is_obligations_file(scenario):
-        from greenscen.obligations.scenario import load_scenario as load_obligations
-
-        scn = load_obligations(scenario)
-        print(f"{scenario}: valid obligations scenario {getattr(scn, 'name', '')}")
-        return 0
-    ls = load_scenario(scenario)
+    """`greenscen validate` of a sizing scenario: check it and its data files without solving."""
+    ls = load_sizing_scenario(scenario)
     rules, inputs, _ = resolve(ls)
     print(
         f"{ls.source}: valid. {ls.scenario.name}: {ls.scenario.project.kind}/{ls.scenario.project.mode}, "

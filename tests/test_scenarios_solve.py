@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from greenscen.cli import main
-from greenscen.run import is_obligations_file
+from greenscen.cli import is_obligations_file, main
 
 REPO = Path(__file__).resolve().parents[1]
 SIZING = [p for p in sorted((REPO / "scenarios").glob("*.yaml")) if not is_obligations_file(p)]

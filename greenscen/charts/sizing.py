@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.charts.style import PALETTE, finish_figure, label, new_figure
+from greenscen.rules.registry import rule_label
 
 _TITLES = {
     "week": ("Dispatch, sample week", "典型周运行"),
@@ -115,18 +116,6 @@ def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: s
     return finish_figure(fig, _TITLES["monthly"][lang == "zh"], "source_sizing", scenario=scenario, lang=lang)
 
 
-_RULE_NAMES_ZH = {
-    "hydrogen_generation_cap": "发电量≤1.2倍用电量",
-    "export_ban": "不得上网",
-    "export_ratio_cap": "上网电量比例上限",
-    "self_consumption_min": "自发自用比例下限",
-    "exchange_limit": "交换功率≤接网容量",
-    "peak_valley_limit": "交换功率峰谷差率",
-    "renewable_utilisation_min": "新能源利用率",
-    "connection_voltage": "接入电压等级",
-    "internal_contract_term": "内部购电协议期限",
-    "hydrogen_milestones": "氢能项目建设进度",
-}
 
 
 def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scenario: str | None = None):
@@ -148,7 +137,7 @@ def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scen
         text = f"{v:+.0%}" + (f" ({binding})" if v == 0.0 else "")
         ax.annotate(text, (max(shown, 0), yi), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)
-    names = [_RULE_NAMES_ZH.get(r, r) if lang == "zh" else r for r in rows["rule"]]
+    names = [rule_label(r, lang, clause=False) for r in rows["rule"]]
     ax.set_yticks(y, [f"{n} ({c})" for n, c in zip(names, rows["clause"], strict=False)], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(label("margin", lang))

@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 import greenscen  # noqa: E402
+from greenscen.rules.registry import RULES  # noqa: E402
 
 # Ordered light -> dark so that a greyscale print keeps the series apart.
 PALETTE = {
@@ -92,12 +93,14 @@ LABELS = {
     "funds": ("Government funds", "政府性基金"),
     "export_revenue": ("Export revenue", "上网收入"),
     "connection": ("Connection charge", "接网费用"),
-    "peak_valley_limit": ("Peak-valley limit of exchange power (rate)", "交换功率峰谷差率上限"),
-    "export_max_ratio": ("Export cap (share of export + self-consumption)", "上网电量比例上限"),
-    "self_consumption_min": ("Self-consumption floor (share of load)", "自发自用比例下限"),
     "infeasible": ("infeasible", "无可行解"),
 }
 
+# Each rule's tunable limit (a sweep's x axis, a control) is labelled by the rule registry.
+LABELS.update(
+    {r.tunable: (f"{r.label_en} ({r.unit})" if r.unit else r.label_en, r.label_zh)
+     for r in RULES if r.tunable}
+)  # fmt: skip
 
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str | None:

@@ -24,10 +24,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from greenscen.data.synthetic import card, sites, weather
-from greenscen.data.synthetic.loads import LOAD_SHAPES, LoadShapeSpec
-from greenscen.data.synthetic.pv import PvWeather, calibrate_pv, plane_of_array_irradiance
-from greenscen.data.synthetic.wind import calibrate_wind, hub_wind_speed, prepare_wind_inputs
+try:
+    from greenscen.data.synthetic import card, sites, weather
+    from greenscen.data.synthetic.loads import LOAD_SHAPES, LoadShapeSpec
+    from greenscen.data.synthetic.pv import PvWeather, calibrate_pv, plane_of_array_irradiance
+    from greenscen.data.synthetic.wind import calibrate_wind, hub_wind_speed, prepare_wind_inputs
+except ModuleNotFoundError as exc:  # pvlib and windpowerlib come with the 'profiles' extra
+    if exc.name not in ("pvlib", "windpowerlib"):
+        raise
+    import sys
+
+    print(f"greenscen: regenerating the profiles needs {exc.name}, part of the 'profiles' "
+          "extra: pip install 'greenscen[profiles]'", file=sys.stderr)  # fmt: skip
+    raise SystemExit(2) from None
 
 DECIMALS = 4
 TIME_FORMAT = "%Y-%m-%d %H:%M"

@@ -1,135 +1,88 @@
-"""The sizing model: its canonical Pyomo formulation and the solver-facing ``SizingModel``.
+"""The solver-facing sizing model: one LP held in HiGHS, re-solved in place, and its Solution.
 
-``build_model`` builds the Pyomo model from its blocks (one per technology and rule family);
-it is the readable statement of the LP. ``SizingModel`` solves the same LP, built in bulk as
-arrays (``greenscen.model.lp``) and held by a persistent HiGHS instance
-(``greenscen.model.solver``), so changing a mutable parameter (a cost, a rule limit) or fixing a
-capacity and solving again does not rebuild anything. ``tests/model`` checks that both give the
-same optimum.
+:class:`SizingModel` builds the LP of :func:`greenscen.model.lp.build_lp` on a time grid and
+keeps it in a persistent HiGHS instance (``greenscen.model.solver``): ``set_param`` (a cost,
+a rule limit) and ``fix_capacity`` change it in place and ``solve`` starts from the previous
+basis. Every solve path (exact, fast, Pyomo) returns the same :class:`Solution`, and
+:class:`SolveModel` states that face.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
-import pyomo.environ as pyo
 
-from greenscen.model.grid import add_grid_exchange, exp, imp
-from greenscen.model.lp import LinearProgram, TimeGrid, build_lp, default_values, full_grid
-from greenscen.model.objective import SCALE, add_objective, annual_cost_expr
-from greenscen.model.params import SizingParams
-from greenscen.model.policy import (
-    add_export_rules,
-    add_hydrogen_cap,
-    add_peak_valley_limit,
-    add_self_consumption,
-    add_utilisation,
-    self_consumption_mwh,
-)
-from greenscen.model.renewables import add_renewables
+from greenscen.base.params import SizingParams
+from greenscen.model.linear import LinearProgram
+from greenscen.model.lp import SCALE, TUNABLE, build_lp, default_values
 from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS, HighsLP  # noqa: F401 (re-exported)
-from greenscen.model.storage import add_storage, flows
+from greenscen.model.timegrid import TimeGrid, full_grid
 from greenscen.scenario.inputs import ModelInputs
 
-# Mutable parameters a user may change between solves: name -> (model attribute, index).
-TUNABLE = {
-    "wind_cost_yuan_per_mw_year": ("cost_cap", "wind"),
-    "pv_cost_yuan_per_mw_year": ("cost_cap", "pv"),
-    "storage_power_cost_yuan_per_mw_year": ("cost_sto_p", None),
-    "storage_energy_cost_yuan_per_mwh_year": ("cost_sto_e", None),
-    "connection_cost_yuan_per_mw_year": ("cost_conn", None),
-    "td_charge_yuan_per_mwh": ("td_charge", None),
-    "export_price_scale": ("export_price_scale", None),
-    "hydrogen_max_ratio": ("h2_max_ratio", None),
-    "available_max_ratio": ("avail_max_ratio", None),
-    "export_max_ratio": ("export_max_ratio", None),
-    "self_consumption_min": ("sc_min", None),
-    "peak_valley_limit": ("pv_limit", None),
-    "utilisation_min": ("util_min", None),
-}
+# Capacity names of the public face (Solution.capacities, fix_capacity) -> LP column block;
+# a renewable k is ``cap:<k>``.
+CAPACITY_BLOCKS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}
+
+
+def capacity_block(name: str) -> str:
+    """Return the LP column block of capacity ``name`` (wind, pv, storage_mw, ...)."""
+    return CAPACITY_BLOCKS.get(name, f"cap:{name}")
 
 
 @dataclass
 class Solution:
-    """Raw solved values: capacities (MW, MWh), per-step arrays and the objective (yuan/yr)."""
+    """Solved values: capacities (MW, MWh), per-step arrays, the objective (yuan/yr) and facts.
+
+    ``extra`` holds what a solve mode reports besides the dispatch (fast mode: its periods,
+    repair steps and sizing objective; exact mode: the backend).
+    """
 
     capacities: dict[str, float]
     arrays: dict[str, np.ndarray]
     objective_yuan: float
     timings: dict[str, float] = field(default_factory=dict)
     termination: str = ""
+    extra: dict = field(default_factory=dict)
 
 
-def add_energy_balance(m: pyo.ConcreteModel) -> None:
-    """avail − curt − ch + dis + imp − exp = load, every step (MW)."""
+class SolveModel(Protocol):
+    """The face every solve mode offers to a session (exact, fast, Pyomo)."""
 
-    def balance(_m, t):
-        ch, dis, _, _ = flows(_m, t)
-        return _m.avail[t] - _m.curt[t] - ch + dis + imp(_m, t) - exp(_m, t) == _m.load[t]
+    rules_in_play: list[str]
 
-    m.balance = pyo.Constraint(m.T, rule=balance)
+    def set_param(self, name: str, value: float) -> None: ...
 
+    def fix_capacity(self, name: str, value: float | None) -> None: ...
 
-def add_green_charging(m: pyo.ConcreteModel) -> None:
-    """Storage charges from the project's own renewables: ch[t] − ch_g[t] <= avail[t] − curt[t].
-
-    SPEC A 五(五): energy released from storage counts as green only when it was charged from
-    the project's renewables; the grid-origin part (``ch_g``) exists only with grid charging.
-    Without this, charging and discharging at once could pass grid energy through storage.
-    """
-    if not m.has_storage:
-        return
-
-    def green(_m, t):
-        ch, _, ch_g, _ = flows(_m, t)
-        return ch - ch_g <= _m.avail[t] - _m.curt[t]
-
-    m.green_charging = pyo.Constraint(m.T, rule=green)
+    def solve(self) -> Solution: ...
 
 
-def build_model(inputs: ModelInputs, params: SizingParams) -> pyo.ConcreteModel:
-    """Return the Pyomo sizing model: blocks for renewables, storage, grid, rules, objective."""
-    m = pyo.ConcreteModel(name="greenscen_sizing")
-    n = len(inputs.index)
-    m.T = pyo.RangeSet(0, n - 1)
-    m.dt = inputs.duration_h.to_numpy(dtype=float)
-    m.load = inputs.total_load_mw.to_numpy(dtype=float)
-    m.load_mwh = float((m.load * m.dt).sum())
-    add_renewables(m, inputs, params)
-    add_storage(m, params)
-    add_grid_exchange(m, inputs, params)
-    add_energy_balance(m)
-    add_green_charging(m)
-    m.sc_mwh = pyo.Expression(expr=self_consumption_mwh(m))
-    p = params.policy
-    add_hydrogen_cap(m, p)
-    add_export_rules(m, p)
-    add_self_consumption(m, p)
-    add_peak_valley_limit(m, p, inputs.index)
-    add_utilisation(m, p)
-    add_objective(m)
-    return m
+def check_tunable(name: str, values: dict) -> None:
+    """Raise KeyError unless ``name`` is a tunable parameter of this model."""
+    if name not in TUNABLE:
+        raise KeyError(f"unknown parameter {name!r}; tunable: {sorted(TUNABLE)}")
+    if name not in values:
+        raise KeyError(f"parameter {name!r} is not part of this model (its rule is not in force)")
 
 
 class SizingModel:
-    """The sizing LP of a scenario held in a persistent HiGHS instance.
+    """The sizing LP of a scenario held in a persistent HiGHS instance (exact mode).
 
-    The LP is the one of :func:`build_model`, built in bulk (``greenscen.model.lp``) and passed
-    to highspy in one call. ``set_param`` and ``fix_capacity`` change it in place, so a
-    re-solve does not rebuild anything and starts from the previous basis.
+    Parameters
+    ----------
+    inputs, params : the model inputs and typed parameters of a scenario
+    rules_in_play : rule descriptions listed when the LP is infeasible
+    highs_options : HiGHS options over ``DEFAULT_HIGHS_OPTIONS``
+    grid : TimeGrid, optional
+        The steps to write the LP on; the full grid of ``inputs`` by default.
     """
 
-    def __init__(
-        self,
-        inputs: ModelInputs,
-        params: SizingParams,
-        rules_in_play=(),
-        highs_options=None,
-        grid=None,
-    ):
+    def __init__(self, inputs: ModelInputs, params: SizingParams, rules_in_play=(),
+                 highs_options=None, grid: TimeGrid | None = None):  # fmt: skip
         self.inputs = inputs
         self.params = params
         self.rules_in_play = list(rules_in_play)
@@ -141,83 +94,67 @@ class SizingModel:
         self.highs = HighsLP(self.lp, highs_options)
         t2 = time.perf_counter()
         self.timings = {"lp_build_s": t1 - t0, "transfer_s": t2 - t1, "build_s": t2 - t0}
-        self._model = None
 
-    @property
-    def model(self) -> pyo.ConcreteModel:
-        """The canonical Pyomo model of the same LP (built on first use; not what is solved)."""
-        if self._model is None:
-            self._model = build_model(self.inputs, self.params)
-        return self._model
+    def pyomo_model(self):
+        """Return a Pyomo model of exactly this LP (compiled from it; see ``pyomo_view``)."""
+        from greenscen.model.pyomo_view import to_pyomo
+
+        return to_pyomo(self.lp)
 
     def set_param(self, name: str, value: float) -> None:
-        """Change a tunable parameter (see ``TUNABLE``) for the next solve."""
-        if name not in TUNABLE:
-            raise KeyError(f"unknown parameter {name!r}; tunable: {sorted(TUNABLE)}")
-        if name not in self.values:
-            raise KeyError(
-                f"parameter {name!r} is not part of this model (its rule is not in force)"
-            )
+        """Change a tunable parameter (see ``greenscen.model.lp.TUNABLE``) for the next solve."""
+        check_tunable(name, self.values)
         self.values[name] = float(value)
         self.lp = build_lp(self.params, self.grid, self.values)
         self.highs.update(self.lp)
 
     def fix_capacity(self, name: str, value: float | None) -> None:
         """Fix capacity ``name`` (wind, pv, storage_mw, storage_mwh, connection_mw); None frees it."""
-        col = CAPACITY_COLUMNS.get(name, f"cap:{name}")
-        if col not in self.lp.cols:
+        block = capacity_block(name)
+        if block not in self.lp.cols:
             raise KeyError(f"no capacity {name!r} in this model")
-        self.highs.fix(self.lp.cols[col].start, value)
+        self.highs.fix(self.lp.cols[block].start, value)
+
+    def tighten_row(self, name: str, amount: float) -> None:
+        """Tighten the one-row block ``name`` by ``amount`` (raise a floor, lower a cap)."""
+        self.highs.tighten_row(self.lp.rows[name].start, amount)
 
     def solve(self) -> Solution:
         """Solve (or re-solve) and return the values; raise InfeasibleError/SolverError otherwise."""
         x, obj, solve_s = self.highs.solve(self.rules_in_play)
         sol = solution_from_lp(self.lp, self.grid, x, obj)
         sol.timings = dict(self.timings, solve_s=solve_s)
+        sol.extra = {"backend": "arrays"}
         return sol
 
 
-CAPACITY_COLUMNS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}
-
-
-def solution_from_lp(
-    lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float
-) -> Solution:
+def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float) -> Solution:
     """Return the Solution (capacities, per-step arrays, yuan/yr) of LP values ``x``."""
-    n = grid.n
-    zeros = np.zeros(n)
+    zeros = np.zeros(grid.n)
 
     def get(name):
-        return x[lp.cols[name]] if name in lp.cols else zeros
+        return x[lp.cols[name]].copy() if name in lp.cols else zeros.copy()
 
-    caps = {
-        k.split(":", 1)[1]: float(x[s.start]) for k, s in lp.cols.items() if k.startswith("cap:")
-    }
-    for key, col in CAPACITY_COLUMNS.items():
-        caps[key] = float(x[lp.cols[col].start]) if col in lp.cols else 0.0
+    caps = {k.split(":", 1)[1]: float(x[s.start]) for k, s in lp.cols.items() if k.startswith("cap:")}
+    for key, block in CAPACITY_BLOCKS.items():
+        caps[key] = float(x[lp.cols[block].start]) if block in lp.cols else 0.0
     avail = sum((grid.cf[k] * caps[k] for k in caps if k in grid.cf), zeros)
     ch, dis, imp, exp_ = get("ch"), get("dis"), get("imp"), get("exp")
     curt = avail - ch + dis + imp - exp_ - grid.load_mw
     arrays = {
         "curtailed_mw": np.maximum(curt, 0.0),
-        "charge_mw": ch.copy(),
-        "discharge_mw": dis.copy(),
-        "soc_mwh": get("soc").copy(),
-        "import_mw": imp.copy(),
-        "export_mw": exp_.copy(),
+        "charge_mw": ch,
+        "discharge_mw": dis,
+        "soc_mwh": get("soc"),
+        "import_mw": imp,
+        "export_mw": exp_,
     }
     if "ch_g" in lp.cols:
-        arrays["charge_grid_mw"] = get("ch_g").copy()
-        arrays["discharge_grid_mw"] = get("dis_g").copy()
-        arrays["soc_grid_mwh"] = get("soc_g").copy()
-    return Solution(
-        capacities=caps, arrays=arrays, objective_yuan=objective / SCALE, termination="optimal"
-    )
-
-
-def annual_cost_yuan(m: pyo.ConcreteModel) -> float:
-    """Return the solved model's yearly cost in yuan (for cross-checks)."""
-    return float(pyo.value(annual_cost_expr(m)))
+        arrays["charge_grid_mw"] = get("ch_g")
+        arrays["discharge_grid_mw"] = get("dis_g")
+        arrays["soc_grid_mwh"] = get("soc_g")
+    return Solution(capacities=caps, arrays=arrays, objective_yuan=objective / SCALE,
+                    termination="optimal")  # fmt: skip
 
 
 def hourly_frame(inputs: ModelInputs, sol: Solution) -> pd.DataFrame:

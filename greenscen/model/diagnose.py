@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from greenscen.base.params import SizingParams
 from greenscen.errors import GreenscenError
-from greenscen.model.lp import build_lp, full_grid
-from greenscen.model.params import SizingParams
+from greenscen.model.lp import build_lp
 from greenscen.model.solver import HighsLP
+from greenscen.model.timegrid import full_grid
+from greenscen.rules.registry import REGISTRY, RULES, rule_clause
 from greenscen.scenario.inputs import ModelInputs
 
 TOL_MW = 1e-4  # a slack below this (MW, or MWh per year for annual rules) is solver noise
@@ -24,8 +26,17 @@ def _energy_share(slack_mwh: float, load_mwh: float) -> str:
     return f"{slack_mwh:,.0f} MWh ({slack_mwh / load_mwh:.1%} of the annual load)"
 
 
-def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = None) -> list[str]:
-    """Return one line per rule that must give way for the scenario to become feasible."""
+def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = None,
+             clauses: dict[str, str] | None = None) -> list[str]:
+    """Return one line per rule that must give way for the scenario to become feasible.
+
+    ``clauses`` (rule name -> clause, from the resolved rules) names each rule's clause.
+    """
+    clauses = clauses or {}
+
+    def clause(name: str) -> str:
+        return clauses.get(name) or rule_clause(name) or "?"
+
     grid = full_grid(inputs, params)
     lp = build_lp(params, grid, values, elastic=True)
     try:
@@ -58,25 +69,23 @@ def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = No
                 "peak-valley limit): allow storage, more capacity or relax those rules"
             )
         )
-    s = slack("pv_rate")
+    pv = REGISTRY["peak_valley_limit"]
+    s = slack(pv.lp_row)
     if s is not None and s.max() > TOL_MW:
         w = grid.window
         first = {int(k): int(np.flatnonzero(w == k)[0]) for k in np.flatnonzero(s > TOL_MW)}
         worst = int(np.argmax(s))
+        limit = (values or {}).get(pv.tunable, params.policy.limits.get(pv.tunable))
         lines.append(
-            f"peak_valley_limit (四(三)): {len(first)} window(s) cannot keep the exchange "
-            f"peak-valley rate within {values.get('peak_valley_limit') if values else params.policy.peak_valley_limit:.3g}; "
-            f"worst from {index[first[worst]]:%Y-%m-%d}, short by {s[worst]:,.1f} MW of minimum exchange"
+            f"{pv.name} ({clause(pv.name)}): {len(first)} "
+            f"window(s) cannot keep the exchange peak-valley rate within {limit:.3g}; worst from "
+            f"{index[first[worst]]:%Y-%m-%d}, {pv.breach_en} by {s[worst]:,.1f} MW"
         )
-    annual = {
-        "h2_cap": ("hydrogen_generation_cap (三(一))", "available renewable energy above the cap"),
-        "avail_cap": ("load_driven_sizing (三(一))", "available renewable energy above the cap"),
-        "export_ratio": ("export_ratio_cap (三(一))", "export above the cap (weighted)"),
-        "self_consumption": ("self_consumption_min (三(一))", "self-consumption short of the floor"),
-        "utilisation": ("renewable_utilisation_min (四(三))", "curtailment above the allowance"),
-    }
-    for row, (rule, what) in annual.items():
-        s = slack(row)
+    for rule in RULES:
+        if rule.scope != "annual":
+            continue
+        s = slack(rule.lp_row)
         if s is not None and s.max() > TOL_MW:
-            lines.append(f"{rule}: {what} by {_energy_share(float(s.max()), load_mwh)}")
+            lines.append(f"{rule.name} ({clause(rule.name)}): {rule.breach_en} by "
+                         f"{_energy_share(float(s.max()), load_mwh)}")  # fmt: skip
     return lines or ["no single rule is to blame: the relaxed model needs no slack (numerical trouble?)"]

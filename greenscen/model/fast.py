@@ -31,11 +31,20 @@ import time
 import numpy as np
 import pandas as pd
 
+from greenscen.base.params import SizingParams
 from greenscen.errors import InfeasibleError, SolverError
-from greenscen.model.core import CAPACITY_COLUMNS, TUNABLE, SizingModel, Solution, solution_from_lp
-from greenscen.model.lp import LinearProgram, TimeGrid, build_lp, full_grid
-from greenscen.model.params import SizingParams
+from greenscen.model.core import (
+    CAPACITY_BLOCKS,
+    SizingModel,
+    Solution,
+    capacity_block,
+    solution_from_lp,
+)
+from greenscen.model.linear import LinearProgram
+from greenscen.model.lp import build_lp
 from greenscen.model.solver import HighsLP
+from greenscen.model.timegrid import TimeGrid, full_grid
+from greenscen.rules.registry import ANNUAL_ROWS
 from greenscen.scenario.inputs import ModelInputs
 
 DEFAULT_PERIODS = 32
@@ -52,7 +61,6 @@ SLACK_TOL = 1e-6
 # dispatch: letting it grow there hid the miss behind a costly connection (+3% objective).
 MARGIN_GAIN = 1.0
 MARGIN_MIN = 1e-5
-ANNUAL_ROWS = ("self_consumption", "export_ratio", "utilisation", "h2_cap", "avail_cap")
 
 
 def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
@@ -220,8 +228,8 @@ class FastSizingModel:
         cols = {}
         for key in [
             k.split(":", 1)[1] for k in self.dispatch_lp.cols if k.startswith("cap:")
-        ] + list(CAPACITY_COLUMNS):
-            col = CAPACITY_COLUMNS.get(key, f"cap:{key}")
+        ] + list(CAPACITY_BLOCKS):
+            col = capacity_block(key)
             if col in self.dispatch_lp.cols:
                 cols[key] = self.dispatch_lp.cols[col].start
         return cols
@@ -247,7 +255,7 @@ class FastSizingModel:
             s = lp.cols["slack:supply"]
             i = np.searchsorted(self.slack_cols, s.start)
             ub[i : i + s.stop - s.start] = np.maximum(self.full.load_mw - avail - room, 0.0)
-        self.dispatch.h.changeColsBounds(n, self.slack_cols, np.zeros(n), ub)
+        self.dispatch.set_col_bounds(self.slack_cols, np.zeros(n), ub)
 
     def _dispatch(self, caps: dict[str, float], free=(), grow_only: bool = True, elastic=True):
         """Solve the full-year dispatch with ``caps`` fixed (those in ``free`` may only grow)."""
@@ -258,7 +266,7 @@ class FastSizingModel:
                 self.dispatch.fix(col, None)
                 if grow_only:
                     lb = min(max(caps[key], lp.col_lb[col]), lp.col_ub[col])
-                    self.dispatch.h.changeColBounds(col, float(lb), float(lp.col_ub[col]))
+                    self.dispatch.set_col_bounds([col], [lb], [lp.col_ub[col]])
                 if key == "connection_mw":
                     conn_ub = float(lp.col_ub[col])
             else:
@@ -277,16 +285,13 @@ class FastSizingModel:
         for name, value in self.fixed_by_user.items():
             sm.fix_capacity(name, value)
         for row, mwh in margins.items():
-            r = sm.lp.rows[row].start
-            lb, ub = float(sm.lp.row_lb[r]), float(sm.lp.row_ub[r])
-            if np.isfinite(lb):
-                sm.highs.h.changeRowBounds(r, lb + mwh, ub)
-            else:
-                sm.highs.h.changeRowBounds(r, lb, ub - mwh)
+            sm.tighten_row(row, mwh)
         return sm
 
-    def solve(self) -> tuple[Solution, dict]:
-        """Size on typical days, dispatch and repair on the full year; return (Solution, extra).
+    def solve(self) -> Solution:
+        """Size on typical days, dispatch and repair on the full year; return the Solution.
+
+        ``Solution.extra["fast"]`` reports the periods, repair steps and sizing objective.
 
         Repair while the elastic full-year dispatch needs slack: the days with slack become
         typical days and the annual rows missed are tightened by the missing MWh, re-size,
@@ -311,7 +316,7 @@ class FastSizingModel:
         out = None
         for i in range(REPAIR_ROUNDS + 1):
             out = self._dispatch(sized.capacities)
-            log.append(("dispatch", out[2], self.dispatch.h.getInfo().simplex_iteration_count))
+            log.append(("dispatch", out[2], self.dispatch.simplex_iterations))
             miss = slack_misses(self.dispatch_lp, out[0], per_day, load_mwh)
             if not miss["days"] and not miss["annual_mwh"]:
                 break
@@ -344,14 +349,13 @@ class FastSizingModel:
                 out = None
         if out is None:  # last resort: the exact LP (raises InfeasibleError if there is none)
             steps.append("exact")
-            self.dispatch._apply({"solver": "ipm", "run_crossover": "on"})
-            self.dispatch.solved = False
+            self.dispatch.reset({"solver": "ipm", "run_crossover": "on"})
             try:
                 out = self._dispatch(
                     sized.capacities, tuple(self._columns()), grow_only=False, elastic=False
                 )
             finally:
-                self.dispatch._apply(DISPATCH_HIGHS_OPTIONS)
+                self.dispatch.set_options(DISPATCH_HIGHS_OPTIONS)
         x, obj, _ = out
         # Cannot happen: each path above ends with every slack zero or fixed at zero (where
         # the solver may leave values within its feasibility tolerance, ~1e-9).
@@ -360,7 +364,7 @@ class FastSizingModel:
         t2 = time.perf_counter()
         sol = solution_from_lp(self.dispatch_lp, self.full, x, obj)
         sol.timings = dict(self.timings, sizing_s=t1 - t0, dispatch_s=t2 - t1, solve_s=t2 - t0)
-        extra = {
+        sol.extra = {
             "fast": {
                 "periods": periods,
                 "requested_periods": self.n_periods,
@@ -372,15 +376,15 @@ class FastSizingModel:
                 "timings": dict(sol.timings),
             }
         }
-        return sol, extra
+        return sol
 
 
 def solve_fast(
     inputs: ModelInputs, params: SizingParams, rules, n_periods: int = DEFAULT_PERIODS
-) -> tuple[Solution, dict]:
-    """Return the fast-mode Solution (full-year dispatch) and its ``extra`` facts."""
+) -> Solution:
+    """Return the fast-mode Solution (full-year dispatch; ``extra["fast"]`` tells how)."""
     names = [r.describe() for r in rules.rules] if hasattr(rules, "rules") else list(rules)
     return FastSizingModel(inputs, params, names, n_periods).solve()
 
 
-__all__ = ["FastSizingModel", "TUNABLE", "slack_misses", "solve_fast", "typical_day_grid"]
+__all__ = ["FastSizingModel", "slack_misses", "solve_fast", "typical_day_grid"]

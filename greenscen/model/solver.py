@@ -12,8 +12,8 @@ import time
 import highspy
 import numpy as np
 
-from greenscen.errors import InfeasibleError, SolverError
-from greenscen.model.lp import LinearProgram
+from greenscen.errors import check_solver_status
+from greenscen.model.linear import LinearProgram
 
 # Chosen by measurement on the full-year default scenario (benchmarks/results/latest.md):
 # interior point + crossover, dual simplex and interior point without crossover all take
@@ -31,15 +31,6 @@ _INFEASIBLE = (
 )
 
 
-def no_feasible_design(rules_in_play=()) -> InfeasibleError:
-    """Return the error for an infeasible sizing LP, listing the rules in play."""
-    return InfeasibleError(
-        "the scenario has no feasible design: the rules in play cannot all be met "
-        "with the given technologies, capacities and bounds",
-        list(rules_in_play),
-    )
-
-
 class HighsLP:
     """A LinearProgram loaded into highspy, with diff-based updates and timed solves."""
 
@@ -47,7 +38,7 @@ class HighsLP:
         self.h = highspy.Highs()
         self.h.silent()
         self.options = dict(DEFAULT_HIGHS_OPTIONS | (options or {}))
-        self._apply(self.options)
+        self.set_options(self.options)
         if threads:
             self.h.setOptionValue("threads", threads)
         A = lp.A
@@ -61,9 +52,36 @@ class HighsLP:
         self.fixed: dict[int, tuple[float, float]] = {}
         self.solved = False
 
-    def _apply(self, options: dict) -> None:
+    def set_options(self, options: dict) -> None:
+        """Set HiGHS options for the next solves (the configured ones stay the fallback)."""
         for key, value in options.items():
             self.h.setOptionValue(key, value)
+
+    def reset(self, options: dict | None = None) -> None:
+        """Forget the previous basis: the next solve starts cold with ``options`` (or the
+        configured ones)."""
+        self.h.clearSolver()
+        self.set_options(options or self.options)
+        self.solved = False
+
+    def set_col_bounds(self, cols: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> None:
+        """Change the bounds of columns ``cols`` (not remembered as fixes)."""
+        cols = np.asarray(cols, dtype=np.int32)
+        if cols.size:
+            self.h.changeColsBounds(cols.size, cols, np.asarray(lb, float), np.asarray(ub, float))
+
+    def tighten_row(self, row: int, amount: float) -> None:
+        """Tighten row ``row`` by ``amount``: raise a finite lower bound, else lower the upper."""
+        lb, ub = float(self.lp.row_lb[row]), float(self.lp.row_ub[row])
+        if np.isfinite(lb):
+            self.h.changeRowBounds(row, lb + amount, ub)
+        else:
+            self.h.changeRowBounds(row, lb, ub - amount)
+
+    @property
+    def simplex_iterations(self) -> int:
+        """Simplex iterations of the last solve."""
+        return int(self.h.getInfo().simplex_iteration_count)
 
     def update(self, new: LinearProgram) -> None:
         """Send HiGHS what differs between the loaded LP and ``new`` (same structure)."""
@@ -104,24 +122,18 @@ class HighsLP:
         """
         warm = self.solved
         if warm:
-            self._apply(RESOLVE_HIGHS_OPTIONS)
+            self.set_options(RESOLVE_HIGHS_OPTIONS)
         t0 = time.perf_counter()
         self.h.run()
         status = self.h.getModelStatus()
         if warm and status != _OK and status not in _INFEASIBLE:
             # A warm start from the previous basis can end without a verdict ("Unknown")
             # after large changes; solve once more from scratch with the configured options.
-            self.h.clearSolver()
-            self._apply(self.options)
+            self.reset()
             self.h.run()
             status = self.h.getModelStatus()
         seconds = time.perf_counter() - t0
-        if status in _INFEASIBLE:
-            raise no_feasible_design(rules_in_play)
-        if status != _OK:
-            raise SolverError(
-                f"HiGHS stopped without an optimal solution: {self.h.modelStatusToString(status)}"
-            )
+        check_solver_status(self.h.modelStatusToString(status), rules_in_play=rules_in_play)
         self.solved = True
         x = np.asarray(self.h.getSolution().col_value, dtype=float)
         return x, float(self.h.getInfo().objective_function_value), seconds

@@ -35,7 +35,7 @@ _LAZY = {
     "solve_plan": "plan",
     "single_route_costs": "plan",
     "emission_factor": "carbon",
-    "load_scenario": "scenario",
+    "load_obligations_scenario": "scenario",
     "run_obligations": "run",
 }
 

@@ -25,7 +25,7 @@ from greenscen.obligations.charts import (
 )
 from greenscen.obligations.data import data_path
 from greenscen.obligations.run import ObligationResults, run_obligations
-from greenscen.obligations.scenario import load_scenario
+from greenscen.obligations.scenario import load_obligations_scenario
 from greenscen.obligations.weights import PINYIN
 
 DEFAULT_SCENARIO = "obligations_im_aluminium.yaml"
@@ -126,7 +126,7 @@ def run_obligations_cli(scenario_path: str | None, out_dir: str, overwrite: bool
     """Run an obligations scenario and write its results; return the exit code (0, 1)."""
     path = Path(scenario_path) if scenario_path else default_scenario_path()
     t0 = time.perf_counter()
-    scn = load_scenario(path)
+    scn = load_obligations_scenario(path)
     res = run_obligations(scn, base_dir=path.resolve().parent)
     with output_dir(out_dir, overwrite) as tmp:
         write_outputs(res, tmp)

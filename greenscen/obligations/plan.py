@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyomo.environ as pyo
 
-from greenscen.errors import InfeasibleError, SolverError
+from greenscen.errors import SolverError, check_solver_status
 from greenscen.obligations.carryover import carries_over
 
 ROUTES = ("direct", "trading", "certificates")
@@ -202,16 +202,12 @@ def solve_plan(p: PlanProblem) -> PlanResult:
     res = solver.solve(m, load_solutions=False)
     t2 = time.perf_counter()
     term = res.solver.termination_condition
-    if (
-        term == pyo.TerminationCondition.infeasible
-        or term == pyo.TerminationCondition.infeasibleOrUnbounded
-    ):
-        raise InfeasibleError(
-            f"the compliance plan {p.years[0]}-{p.years[-1]} has no solution ({term})",
-            rules_in_play(p),
-        )
-    if term != pyo.TerminationCondition.optimal:
-        raise SolverError(f"HiGHS stopped without an optimal plan: {term}")
+    check_solver_status(
+        term,
+        f"the compliance plan {p.years[0]}-{p.years[-1]} has no solution",
+        rules_in_play(p),
+        what="plan",
+    )
     m.solutions.load_from(res)
     rows = []
     cd, ct, cc = (

@@ -314,7 +314,7 @@ def scenario_from_dict(raw: dict, source: str | None = None) -> ObligationScenar
         raise ScenarioError(problems, source=source) from None
 
 
-def load_scenario(path: str | os.PathLike) -> ObligationScenario:
+def load_obligations_scenario(path: str | os.PathLike) -> ObligationScenario:
     """Return the scenario in ``path`` (following ``extends:``), validated."""
     p = Path(path).resolve()
     raw = _read_yaml(p)

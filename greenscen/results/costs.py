@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from greenscen.model.params import SizingParams
+from greenscen.base.params import SizingParams
 
 
 def cost_breakdown(

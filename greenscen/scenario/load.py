@@ -154,7 +154,7 @@ def validate_scenario_dict(data: dict, source: str) -> Scenario:
         raise ScenarioError(problems, source=source) from None
 
 
-def load_scenario(path_or_name: str | Path | None = None, **overrides) -> LoadedScenario:
+def load_sizing_scenario(path_or_name: str | Path | None = None, **overrides) -> LoadedScenario:
     """Return the validated scenario read from a YAML file (default: the bundled default).
 
     Parameters
@@ -162,7 +162,7 @@ def load_scenario(path_or_name: str | Path | None = None, **overrides) -> Loaded
     path_or_name : path or "bundled:<name>", optional
     **overrides
         Top-level keys merged over the file's content (mappings merge recursively), for
-        in-memory variants: ``load_scenario(path, year=2028)``.
+        in-memory variants: ``load_sizing_scenario(path, year=2028)``.
     """
     ref = str(path_or_name) if path_or_name is not None else DEFAULT_SCENARIO
     path = _resolve_ref(ref, None)
@@ -186,3 +186,8 @@ def scenario_from_dict(data: dict, base_dir: str | Path = ".", source: str = "<i
         chain = (*chain, source)
     scenario = validate_scenario_dict(data, source)
     return LoadedScenario(scenario=scenario, source=source, base_dir=Path(base_dir).resolve(), chain=chain)
+
+
+# The public short name of the sizing loader (``greenscen.load_scenario``); obligations
+# scenarios have their own, ``greenscen.obligations.load_obligations_scenario``.
+load_scenario = load_sizing_scenario

@@ -1,11 +1,12 @@
 """Jupyter widgets: a sizing explorer, a weights explorer and a scenario comparer.
 
-The widgets are thin: the sizing explorer drives a :class:`SizingSession` (one built model,
+The widgets are thin: the sizing explorer drives a :class:`greenscen.session.SizingSession` (one built model,
 re-solved through its mutable parameters), the comparer calls :mod:`greenscen.compare`, the
 weights explorer calls :mod:`greenscen.obligations`.
 """
 
-from greenscen.widgets.session import TWEAKS, SizingSession, model_factory  # noqa: F401
+from greenscen.session import SizingSession, model_factory  # noqa: F401 (re-exported)
+from greenscen.tweaks import TWEAKS  # noqa: F401 (re-exported)
 
 _LAZY = {
     "SizingExplorer": "greenscen.widgets.sizing",

@@ -1,6 +1,6 @@
 """The sizing explorer: sliders bound to a scenario's values, re-solving the built model.
 
-Each control writes one tweak of :class:`~greenscen.widgets.session.SizingSession`; a change
+Each control writes one tweak of :class:`~greenscen.session.SizingSession`; a change
 re-solves the *same* model through its mutable parameters (no rebuild) and replaces the charts
 (PNG images) and the compliance table in place. While a solve runs, a busy indicator shows,
 every control is disabled, and further changes are coalesced: at most one solve runs and at
@@ -20,24 +20,9 @@ import ipywidgets as w
 import pandas as pd
 
 from greenscen.errors import GreenscenError
-from greenscen.widgets.session import TWEAKS, SizingSession
+from greenscen.session import SizingSession
+from greenscen.tweaks import TWEAKS
 
-# name -> (min, max, step) of the slider; None bounds come from the scenario's own value.
-_RANGES = {
-    "year": (2025, 2035, 1),
-    "export_max_ratio": (0.0, 1.0, 0.05),
-    "self_consumption_min": (0.0, 1.0, 0.05),
-    "peak_valley_limit": (0.05, 1.0, 0.05),
-    "utilisation_min": (0.5, 1.0, 0.01),
-    "hydrogen_max_ratio": (0.8, 2.0, 0.05),
-    "storage_energy_capex_yuan_per_kwh": (100.0, 1000.0, 25.0),
-    "storage_power_capex_yuan_per_kw": (50.0, 800.0, 25.0),
-    "wind_capex_yuan_per_kw": (2000.0, 6000.0, 100.0),
-    "pv_capex_yuan_per_kw": (1500.0, 5000.0, 100.0),
-    "connection_mw": (0.0, 400.0, 5.0),
-    "td_charge_yuan_per_mwh": (0.0, 300.0, 10.0),
-    "export_price_yuan_per_mwh": (0.0, 600.0, 10.0),
-}
 DEFAULT_CONTROLS = (
     "year", "export_max_ratio", "self_consumption_min", "peak_valley_limit", "utilisation_min",
     "hydrogen_max_ratio", "storage_energy_capex_yuan_per_kwh", "connection_mw",
@@ -92,10 +77,10 @@ class SizingExplorer:
     ----------
     scenario : path, "bundled:<name>" or LoadedScenario
     mode : {"exact", "fast"}
-        The model behind the session (see :func:`greenscen.widgets.session.model_factory`).
+        The model behind the session (see :func:`greenscen.session.model_factory`).
     resolution_h : int, optional
         Aggregate the time series (hours per step) so that a re-solve takes seconds.
-    controls : names of :data:`~greenscen.widgets.session.TWEAKS`
+    controls : names of :data:`~greenscen.tweaks.TWEAKS`
         Those the scenario's model cannot take (a rule not in force) are left out.
     background : bool
         Solve in a worker thread (the kernel stays responsive); False solves in the caller,
@@ -106,7 +91,7 @@ class SizingExplorer:
     def __init__(self, scenario=None, mode: str = "exact", resolution_h: int | None = None,
                  controls=DEFAULT_CONTROLS, background: bool = True, lang: str = "en",
                  session: SizingSession | None = None, solve: bool = True):
-        self.session = session or SizingSession(scenario, mode=mode, resolution_h=resolution_h)
+        self.session = session or SizingSession(scenario, solve_mode=mode, resolution_h=resolution_h)
         self.lang = lang
         self.background = background
         self._lock = threading.Lock()
@@ -129,7 +114,7 @@ class SizingExplorer:
     # ---- controls -------------------------------------------------------------------------
     def _control(self, name: str) -> w.Widget:
         tw = TWEAKS[name]
-        lo, hi, step = _RANGES[name]
+        lo, hi, step = tw.slider
         value = self.session.current(name)
         style = {"description_width": "initial"}
         desc = tw.label(self.lang) + (f" [{tw.unit}]" if tw.unit and tw.unit != "share" else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from greenscen.model.params import (
+from greenscen.base.params import (
     GridParams,
     SizingParams,
     StorageParams,

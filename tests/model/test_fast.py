@@ -8,7 +8,7 @@ import pytest
 import greenscen.run as run_module
 from greenscen.errors import ComplianceError
 from greenscen.model.core import Solution
-from greenscen.model.fast import FastSizingModel, slack_misses, solve_fast, typical_day_grid
+from greenscen.model.fast import FastSizingModel, slack_misses, typical_day_grid
 from greenscen.run import assemble_result, resolve, run_scenario
 from greenscen.scenario.load import load_scenario
 
@@ -65,7 +65,8 @@ def test_bad_sizing_is_repaired_on_the_full_horizon(default, monkeypatch):
         "solve",
         lambda: Solution(capacities=bad_caps, arrays={}, objective_yuan=good.objective_yuan),
     )
-    sol, extra = fm.solve()
+    sol = fm.solve()
+    extra = sol.extra
     steps = extra["fast"]["repair_steps"]
     assert steps and steps[0].startswith("re-size")
     assert extra["fast"]["repair_days"]  # the days with slack became typical days
@@ -113,13 +114,15 @@ def test_a_hard_change_does_not_slow_later_solves(default):
 def test_fast_answer_failing_a_rule_is_never_reported_compliant(default, monkeypatch):
     ls, rules, inputs, params = default
 
-    def broken_fast(inputs, params, rules):
-        sol, extra = solve_fast(inputs, params, rules)
+    solve = FastSizingModel.solve
+
+    def broken_fast(self):
+        sol = solve(self)
         imp = sol.arrays["import_mw"]
         imp[np.argmax(imp)] = sol.capacities["connection_mw"] * 1.5  # exceed the connection
-        return sol, extra
+        return sol
 
-    monkeypatch.setattr("greenscen.model.fast.solve_fast", broken_fast)
+    monkeypatch.setattr(FastSizingModel, "solve", broken_fast)
     with pytest.raises(ComplianceError, match="exchange_limit|energy_balance"):
         run_scenario(ls, mode="fast")
     assert run_module.run_scenario is run_scenario

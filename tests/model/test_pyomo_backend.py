@@ -1,8 +1,9 @@
-"""The canonical Pyomo model, solved through appsi-HiGHS, gives the hand-derived optima too,
-and re-solves through its mutable parameters without a rebuild."""
+"""The Pyomo view of the one LP, solved through appsi-HiGHS, gives the hand-derived optima too,
+re-solves after a change without a rebuild, and takes a user's own constraints."""
 
 from __future__ import annotations
 
+import pyomo.environ as pyo
 import pytest
 
 from greenscen.model.core import SizingModel
@@ -27,6 +28,29 @@ def test_mutable_parameter_resolve_without_rebuild():
     assert model.model is pyomo_model
     model.fix_capacity("pv", 9.0)
     assert model.solve().capacities["pv"] == 9.0
+
+
+def test_a_users_pyomo_constraint_changes_the_optimum_by_hand():
+    # Flat 10 MW load, PV cf 1 for 12 h a day (240 MWh/day), 2029: self-consumption >= 30%.
+    # Cost = 10,000·K (PV, yuan/MW/yr) + 100 yuan/MWh · (240 − 12·K) MWh + 1 yuan/MW · 10 MW
+    #      = 8,800·K + 24,010: PV is dearer than the grid energy it saves, so K sits on the
+    # floor, 12·K >= 72 MWh -> K = 6 MW, 76,810 yuan. A user's Pyomo constraint K >= 8 MW
+    # moves it to 8 MW and 8,800·8 + 24,010 = 94,410 yuan.
+    idx = day_index()
+    inputs = make_inputs(10.0, square_pv(idx), idx)
+    _, params = make_params(inputs, year=2029, overrides=NO_PV_LIMIT)
+    pm = PyomoSizingModel(inputs, params)
+    first = pm.solve()
+    assert first.capacities["pv"] == pytest.approx(6.0, rel=1e-6)
+    assert first.objective_yuan == pytest.approx(76_810.0, rel=1e-6)
+    m = pm.model
+    m.my_pv_floor = pyo.Constraint(expr=m.cap_pv[0] >= 8.0)
+    sol = pm.solve()
+    assert sol.capacities["pv"] == pytest.approx(8.0, rel=1e-6)
+    assert sol.objective_yuan == pytest.approx(94_410.0, rel=1e-6)
+    # the user's row survives a parameter change: at a 35% floor K >= 7 MW still gives 8 MW
+    pm.set_param("self_consumption_min", 0.35)
+    assert pm.solve().capacities["pv"] == pytest.approx(8.0, rel=1e-6)
 
 
 def test_peak_valley_case_same_on_both_backends():

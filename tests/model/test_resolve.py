@@ -86,12 +86,13 @@ def test_unknown_or_absent_parameter_is_refused(week):
 def test_fast_mode_resolves_after_a_change(week):
     inputs, params = week
     fm = FastSizingModel(inputs, params, n_periods=6)
-    base, _ = fm.solve()
+    base = fm.solve()
     dispatch_highs = fm.dispatch.h
     fm.set_param(
         "storage_energy_cost_yuan_per_mwh_year", 10 * params.storage.energy_cost_yuan_per_mwh_year
     )
-    dear, extra = fm.solve()
+    dear = fm.solve()
+    extra = dear.extra
     assert fm.dispatch.h is dispatch_highs
     assert dear.capacities["storage_mwh"] < base.capacities["storage_mwh"]
     assert len(dear.arrays["import_mw"]) == len(inputs.index)  # verified on every hour

@@ -15,14 +15,14 @@ from greenscen.obligations.charts import (
     plot_weight_trajectories,
 )
 from greenscen.obligations.run import run_obligations
-from greenscen.obligations.scenario import load_scenario
+from greenscen.obligations.scenario import load_obligations_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def im():
-    return run_obligations(load_scenario(REPO / "scenarios" / "obligations_im_aluminium.yaml"))
+    return run_obligations(load_obligations_scenario(REPO / "scenarios" / "obligations_im_aluminium.yaml"))
 
 
 def _render(fig) -> None:

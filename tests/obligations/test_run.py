@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from greenscen.obligations.run import run_obligations
-from greenscen.obligations.scenario import load_scenario
+from greenscen.obligations.scenario import load_obligations_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def im():
-    return run_obligations(load_scenario(REPO / "scenarios" / "obligations_im_aluminium.yaml"))
+    return run_obligations(load_obligations_scenario(REPO / "scenarios" / "obligations_im_aluminium.yaml"))
 
 
 def test_2025_closed_year_carries_shortfall(im):
@@ -56,7 +56,7 @@ def test_plan_beats_every_single_route_and_no_shortfall_remains(im):
 
 
 def test_sichuan_entities_ledger():
-    res = run_obligations(load_scenario(REPO / "scenarios" / "obligations_sichuan_2021.yaml"))
+    res = run_obligations(load_obligations_scenario(REPO / "scenarios" / "obligations_sichuan_2021.yaml"))
     led = res.ledger.set_index("entity")
     # allocation: pool 7,400,000; priority need 74% x 8,000,000 = 5,920,000 to the grid company;
     # remainder 1,480,000 split 3 : 2 -> retailer 888,000, user 592,000
@@ -76,7 +76,7 @@ def test_grid_company_projected_weights_carry_2027_not_2030():
     # obligated 10,000,000 - 500,000 - 300,000 = 9,200,000 MWh each year.
     # 2027 total: 2,900,000 counted < weight x 9,200,000 -> the gap moves into 2028;
     # 2030 (final plan year): 3,350,000 + 60,000 make-up < requirement -> uncured, not carried
-    res = run_obligations(load_scenario(REPO / "scenarios" / "obligations_im_grid.yaml"))
+    res = run_obligations(load_obligations_scenario(REPO / "scenarios" / "obligations_im_grid.yaml"))
     led = res.ledger.set_index("year")
     assert (led.loc[2027:2030, "weight_status"] == "projected").all()
     assert led.loc[2026, "weight_status"] == "projected/published"

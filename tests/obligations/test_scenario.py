@@ -8,7 +8,7 @@ import pytest
 
 from greenscen.errors import ScenarioError
 from greenscen.obligations.cli import default_scenario_path
-from greenscen.obligations.scenario import deep_merge, load_scenario, year_values
+from greenscen.obligations.scenario import deep_merge, load_obligations_scenario, year_values
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((REPO / "scenarios").glob("obligations_*.yaml"))
@@ -16,7 +16,7 @@ SCENARIOS = sorted((REPO / "scenarios").glob("obligations_*.yaml"))
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])
 def test_shipped_scenarios_load(path):
-    scn = load_scenario(path)
+    scn = load_obligations_scenario(path)
     assert scn.name == path.stem
 
 
@@ -27,7 +27,7 @@ def test_packaged_default_is_the_repo_scenario():
 
 
 def test_extends_merges_and_empty_mapping_clears():
-    park = load_scenario(REPO / "scenarios" / "obligations_im_aluminium_park.yaml")
+    park = load_obligations_scenario(REPO / "scenarios" / "obligations_im_aluminium_park.yaml")
     assert park.enterprise.zero_carbon_park is True
     assert park.enterprise.closed_years == {}
     assert park.enterprise.sector == "electrolytic_aluminium"  # inherited
@@ -59,7 +59,7 @@ entities:
         encoding="utf-8",
     )
     with pytest.raises(ScenarioError) as exc:
-        load_scenario(bad)
+        load_obligations_scenario(bad)
     msg = str(exc.value)
     assert str(bad) in msg
     assert "colour: unknown key" in msg
@@ -77,28 +77,28 @@ entities:
 
 def test_unreadable_and_not_yaml(tmp_path):
     with pytest.raises(ScenarioError, match="cannot read"):
-        load_scenario(tmp_path / "nope.yaml")
+        load_obligations_scenario(tmp_path / "nope.yaml")
     p = tmp_path / "x.yaml"
     p.write_text("name: [unclosed", encoding="utf-8")
     with pytest.raises(ScenarioError, match="not valid YAML"):
-        load_scenario(p)
+        load_obligations_scenario(p)
     p.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="expected a mapping"):
-        load_scenario(p)
+        load_obligations_scenario(p)
 
 
 def test_extends_cycle(tmp_path):
     (tmp_path / "a.yaml").write_text("extends: b.yaml\nname: a\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text("extends: a.yaml\nname: b\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="cycle"):
-        load_scenario(tmp_path / "a.yaml")
+        load_obligations_scenario(tmp_path / "a.yaml")
 
 
 def test_unknown_rule_name(tmp_path):
     p = tmp_path / "r.yaml"
     p.write_text("name: r\nrules: {makeup_window_weeks: 12}\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="makeup_window_weeks"):
-        load_scenario(p)
+        load_obligations_scenario(p)
 
 
 def test_year_values_step_path():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from greenscen.obligations.run import run_obligations
-from greenscen.obligations.scenario import load_scenario as load_obligations
+from greenscen.obligations.scenario import load_obligations_scenario as load_obligations
 from greenscen.obligations.sizing_link import direct_route_from_sizing
 from greenscen.run import resolve, run_scenario
 from greenscen.scenario import load_scenario

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from greenscen.cli import is_obligations_file
 from greenscen.errors import DataError, ScenarioError
-from greenscen.run import is_obligations_file, resolve
+from greenscen.run import resolve
 from greenscen.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]

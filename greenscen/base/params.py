@@ -1,14 +1,17 @@
 """Resolved, typed parameters the model blocks take (from a scenario and its rules).
 
 Money is annualised here, once: a capacity's yearly cost is capital recovery factor x capex
-+ fixed O&M. The blocks never see a policy number except through :class:`PolicyParams`.
++ fixed O&M. The model never sees a policy number except through :class:`PolicyParams`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from greenscen.base.windows import load_peak_valley_limit
 from greenscen.rules import ResolvedRules
+from greenscen.rules.registry import TUNABLE_RULES
 from greenscen.scenario.inputs import ModelInputs
 from greenscen.scenario.load import LoadedScenario
 
@@ -69,16 +72,21 @@ class GridParams:
 
 @dataclass(frozen=True)
 class PolicyParams:
-    """Rule values in force (None = rule not in force). Each maps to one rule of the rule set."""
+    """Rule values in force, by the rule registry's tunable names (absent = rule not in force).
 
-    hydrogen_max_ratio: float | None  # hydrogen_generation_cap, 三(一)
-    available_max_ratio: float | None  # load_driven_sizing, 三(一)
-    export_max_ratio: float | None  # export_ratio_cap, 三(一)
-    self_consumption_min: float | None  # self_consumption_min, 三(一)
+    ``limits`` maps each tunable name of :data:`greenscen.rules.registry.TUNABLE_RULES` whose
+    rule is in force with a numeric value to that value (``export_max_ratio``: 0.4, ...); the
+    names read as attributes too (``policy.export_max_ratio``, None when not in force).
+    """
+
+    limits: Mapping[str, float]
     exchange_limit: bool  # exchange_limit, 四(一)
-    peak_valley_limit: float | None  # peak_valley_limit, 四(三)
-    peak_valley_window: str
-    utilisation_min: float | None  # renewable_utilisation_min, 四(三)
+    peak_valley_window: str = "D"
+
+    def __getattr__(self, name: str):
+        if name in TUNABLE_RULES:
+            return self.limits.get(name)
+        raise AttributeError(f"PolicyParams has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -94,22 +102,19 @@ class SizingParams:
 
 
 def policy_params(rules: ResolvedRules, inputs: ModelInputs) -> PolicyParams:
-    """Return the rule values in force, the peak-valley limit 'load' resolved from the load."""
-    from greenscen.results.metrics import load_peak_valley_limit
-
+    """Return the rule values in force (registry names); a limit 'load' is resolved from the load."""
     window = rules.param("peak_valley_limit", "window", "D")
-    limit = rules.param("peak_valley_limit", "limit")
-    if limit == "load":
-        limit = float(load_peak_valley_limit(inputs.total_load_mw, window))
+    limits = {}
+    for name, rule in TUNABLE_RULES.items():
+        value = rules.param(rule.name, rule.param)
+        if value == "load":  # the planned value defaults to the load's own largest rate (四(三))
+            value = load_peak_valley_limit(inputs.total_load_mw, window)
+        if value is not None:
+            limits[name] = float(value)
     return PolicyParams(
-        hydrogen_max_ratio=rules.param("hydrogen_generation_cap", "max_ratio"),
-        available_max_ratio=rules.param("load_driven_sizing", "max_available_to_load_ratio"),
-        export_max_ratio=rules.param("export_ratio_cap", "max_ratio"),
-        self_consumption_min=rules.param("self_consumption_min", "min_share"),
+        limits=limits,
         exchange_limit=rules.get("exchange_limit") is not None,
-        peak_valley_limit=None if limit is None else float(limit),
         peak_valley_window=window,
-        utilisation_min=rules.param("renewable_utilisation_min", "min_share"),
     )
 
 

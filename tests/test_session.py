@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from greenscen.widgets.session import TWEAKS, SizingSession, model_skeleton
+from greenscen.session import SizingSession
+from greenscen.tweaks import TWEAKS, model_skeleton
 
 
 @pytest.fixture(scope="module")
@@ -77,5 +78,9 @@ def test_skeleton_ignores_values_but_not_structure(session):
     p = session.params
     cheaper = dataclasses.replace(p, funds_yuan_per_mwh=1.0)
     assert model_skeleton(cheaper) == model_skeleton(p)
-    no_rule = dataclasses.replace(p, policy=dataclasses.replace(p.policy, self_consumption_min=None))
+    limits = dict(p.policy.limits)
+    looser = dataclasses.replace(p, policy=dataclasses.replace(p.policy, limits=limits | {"self_consumption_min": 0.1}))
+    assert model_skeleton(looser) == model_skeleton(p)  # a new limit value: same model
+    limits.pop("self_consumption_min")  # the rule no longer in force: another model
+    no_rule = dataclasses.replace(p, policy=dataclasses.replace(p.policy, limits=limits))
     assert model_skeleton(no_rule) != model_skeleton(p)
