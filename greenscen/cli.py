@@ -67,7 +67,43 @@ def _validate_obligations(path: str) -> int:
     return 0
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, like Ctrl-C, so a solve stops the same way."""
+
+
+def _on_sigterm(signum, frame):
+    raise Terminated()
+
+
+def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Show a notice (leap day dropped, data averaged) as one plain line, no library path."""
+    print(f"greenscen: note: {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (130 Ctrl-C, 143 SIGTERM)."""
+    import signal
+    import warnings
+
+    warnings.showwarning = _plain_warning
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. called from a test runner's worker)
+        previous = None
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:
+        sigterm = isinstance(exc, Terminated)
+        what = "terminated (SIGTERM)" if sigterm else "interrupted (Ctrl-C)"
+        print(f"greenscen: {what}; stopped (an output folder is written whole or not at all)",
+              file=sys.stderr)  # fmt: skip
+        return 143 if sigterm else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "run":

@@ -66,6 +66,12 @@ class SolverError(GreenscenError):
     """The solver stopped without a usable answer for a reason other than infeasibility."""
 
 
+class Interrupted(GreenscenError):
+    """A solve was stopped on request (Ctrl-C, SIGTERM, a widget's cancel); nothing was written."""
+
+    exit_code = 130
+
+
 class ComplianceError(GreenscenError):
     """The solved dispatch breaks a rule beyond tolerance when checked independently."""
 

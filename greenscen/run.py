@@ -192,13 +192,17 @@ def cli_run(
     lang: str = "en",
 ) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
+    from greenscen.io.output import check_output_dir, output_lock
+
     ls = load_sizing_scenario(scenario)
-    try:
-        result = run_scenario(ls, solve_mode, check=False, backend=backend)
-    except InfeasibleError as exc:
-        print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
-        return 1
-    result.write(out, overwrite=overwrite, charts=charts, lang=lang)
+    check_output_dir(out, overwrite)  # a destination that cannot take the results: before solving
+    with output_lock(out):  # a second run writing the same folder meanwhile fails cleanly
+        try:
+            result = run_scenario(ls, solve_mode, check=False, backend=backend)
+        except InfeasibleError as exc:
+            print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
+            return 1
+        result.write(out, overwrite=overwrite, charts=charts, lang=lang)
     caps = ", ".join(f"{k} {v:,.1f}" for k, v in result.capacities.items())
     t = result.timings
     print(f"{result.name}: {caps}")

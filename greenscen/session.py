@@ -160,10 +160,10 @@ class SizingSession:
 
         rules = resolve_rules_of(ls)
         params = sizing_params(ls, rules, self.inputs)
-        if model_skeleton(params) != model_skeleton(self.params):
+        rebuilt = model_skeleton(params) != model_skeleton(self.params)
+        if rebuilt:  # a new structure: build it, then send it what differs from the scenario
             self.rules, self.params = rules, params
             self._build()
-            return rules, params, True
         wanted = default_values(params)
         scale = self._export_scale(ls)
         if scale is not None:
@@ -178,7 +178,7 @@ class SizingSession:
                 self._fixed[name] = value
         self.model.rules_in_play = [x.describe() for x in rules.rules]
         self.rules, self.params = rules, params
-        return rules, params, False
+        return rules, params, rebuilt
 
     def update(self, **changes) -> SizingResult:
         """Set tweak values (see ``TWEAKS``; None restores the scenario's own), re-solve, return the result.
@@ -227,6 +227,13 @@ class SizingSession:
             clauses = {r.name: r.clause for r in self.rules.rules}
             lines = diagnose(self.inputs, self.params, self._applied, clauses)
             raise InfeasibleError(exc.base_message, exc.rules_in_play, lines) from None
+
+    def cancel(self) -> None:
+        """Stop a solve running in another thread; it raises :class:`~greenscen.errors.Interrupted`."""
+        cancel = getattr(self.model, "cancel", None)
+        if cancel is None:
+            raise GreenscenError(f"a {type(self.model).__name__} solve cannot be cancelled")
+        cancel()
 
     def solve(self) -> SizingResult:
         """Solve with the values set so far (the first solve of a new session)."""

@@ -84,3 +84,33 @@ def test_skeleton_ignores_values_but_not_structure(session):
     limits.pop("self_consumption_min")  # the rule no longer in force: another model
     no_rule = dataclasses.replace(p, policy=dataclasses.replace(p.policy, limits=limits))
     assert model_skeleton(no_rule) != model_skeleton(p)
+
+
+def test_freeing_a_capacity_the_scenario_fixes_optimises_it(tmp_path):
+    # The scenario fixes the connection at 40 MW, below what the default design uses; None
+    # in a session means "optimise": the optimum of the scenario without the fix (solved
+    # separately here), and cheaper than the fixed design.
+    path = tmp_path / "fixed.yaml"
+    path.write_text("extends: bundled:default\nname: fixed\ntime: {resolution_h: 24}\n"
+                    "project: {connection_mw: 40}\n", encoding="utf-8")  # fmt: skip
+    s = SizingSession(path)
+    fixed = s.solve()
+    assert fixed.capacities["connection_mw"] == pytest.approx(40.0)
+    freed = s.update(connection_mw=None)
+    free = SizingSession("bundled:default", resolution_h=24).solve()
+    assert freed.objective_yuan == pytest.approx(free.objective_yuan, rel=1e-7)
+    assert freed.objective_yuan < fixed.objective_yuan - 1e3
+
+
+def test_an_export_price_change_survives_a_rebuild():
+    # A 以荷定源 cap brings a new row (a rebuild); the export price halved before must reach the
+    # new model, and the result's revenue is at the halved price.
+    s = SizingSession("scenarios/hydrogen_grid_2027.yaml", resolution_h=24)
+    base = s.current("export_price_yuan_per_mwh")
+    s.update(export_price_yuan_per_mwh=0.5 * base)
+    builds = s.builds
+    res = s.update(available_max_ratio=3.0)  # loose: the rule is in force but does not bind
+    assert s.builds == builds + 1 and s.log[-1]["rebuilt"] is True
+    assert s.model.values["export_price_scale"] == pytest.approx(0.5)
+    assert res.cost["export_revenue_yuan"] == pytest.approx(
+        -0.5 * base * res.energy["export_mwh"], rel=1e-9)  # fmt: skip

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.charts.style import HATCHES, PALETTE, finish_figure, label, new_figure
+from greenscen.rules.registry import METRIC_RULES
 
 _TITLES = {
     "capacities": ("Sized capacities by scenario", "各情景优化装机容量"),
@@ -29,12 +30,7 @@ _COSTS = (
     ("cost_funds_yuan", "funds", "curtailed"), ("cost_export_revenue_yuan", "export_revenue", "export"),
 )  # fmt: skip
 # ratio column -> the rule whose limit applies to it
-_RATIOS = (
-    ("export_ratio", "export_ratio_cap"),
-    ("self_consumption_share", "self_consumption_min"),
-    ("generation_to_load_ratio", "hydrogen_generation_cap"),
-    ("renewable_utilisation", "renewable_utilisation_min"),
-)
+_RATIOS = tuple((metric, rules) for metric, rules in METRIC_RULES.items())
 _RATIO_COLOURS = ("#C06C84", "#2E8B57", "#F2C14E", "#5DA9E9")
 
 
@@ -113,12 +109,14 @@ def compare_ratios(table: pd.DataFrame, lang: str = "en", ax=None, scenario: str
     pairs = [p for p in _RATIOS if ratios is None or p[0] in ratios]
     fig, ax = new_figure(figsize=(10, 4.8), ax=ax)
     x, w, pos = _bar_positions(len(t), len(pairs))
-    for i, (col, rule) in enumerate(pairs):
+    for i, (col, rules) in enumerate(pairs):
         v = t[col].astype(float).to_numpy() * 100
         ax.bar(pos[i], v, w, color=_RATIO_COLOURS[i], hatch=HATCHES[i], edgecolor="white", lw=0.3,
                label=label(col, lang))
-        lim_col = f"limit:{rule}"
-        if lim_col in t:
+        # the limit drawn is that of the rule in force (1.2x for hydrogen, 以荷定源 otherwise)
+        lim_col = next((f"limit:{r}" for r in reversed(rules) if f"limit:{r}" in t
+                        and t[f"limit:{r}"].notna().any()), None)  # fmt: skip
+        if lim_col is not None:
             lim = t[lim_col].astype(float).to_numpy() * 100
             ok = ~np.isnan(lim)
             ax.hlines(lim[ok], pos[i][ok] - w / 2, pos[i][ok] + w / 2, color="black", lw=2.2,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from pathlib import Path
 from typing import Literal
@@ -70,12 +71,20 @@ def _decode(path: Path, source: str, wanted: str) -> str:
     raise DataError(f"cannot decode the file as UTF-8 or GB18030 text{wanted}", source)
 
 
+_DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)\s*$")
+
+
 def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFrame:
     """Return every cell as text, one row per data line (blank lines kept as empty rows)."""
     wanted = f" (looking for column {column!r})" if column else ""
     text = _decode(path, source, wanted)
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    # Excel in comma-decimal locales writes ';' between fields and ',' as the decimal mark
+    semicolons = ";" in first and "," not in first
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if semicolons else ","))
+        if semicolons:
+            rows = [[_DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in row] for row in rows]
     except csv.Error as exc:
         raise DataError(f"cannot read the file as CSV{wanted}: {exc}", source) from None
     while rows and not any(cell.strip() for cell in rows[-1]):
@@ -195,7 +204,9 @@ def _parse_times(raw: pd.Series, column: str) -> tuple[pd.DatetimeIndex | None, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            times = pd.to_datetime(text, errors="coerce", utc=aware)
+            # 31.12.2027 23:00 (European spreadsheets) is day first; ISO dates are year first
+            dayfirst = bool(text.str.match(r"\d{1,2}\.\d{1,2}\.\d{4}").all())
+            times = pd.to_datetime(text, errors="coerce", utc=aware, dayfirst=dayfirst)
             if times.isna().any():
                 times = pd.to_datetime(text, errors="coerce", utc=aware, format="mixed")
         except (ValueError, TypeError, OverflowError):
@@ -340,9 +351,15 @@ def read_profile_csv(
         )
         index, values = index[~feb29], values[~feb29]
     if len(index) != HOURS_PER_YEAR:
+        span = f" from {index[0]:%Y-%m-%d %H:%M} to {index[-1]:%Y-%m-%d %H:%M}" if len(index) else ""
+        why = ""
+        if len(index) == HOURS_PER_LEAP_YEAR and feb29.sum() != 24:
+            why = (f"; {HOURS_PER_LEAP_YEAR} rows are a leap year's count, but these hold no whole "
+                   "29 February: the file runs a day past one year")  # fmt: skip
         problems.append(
-            f"column {value_col!r}: expected {HOURS_PER_YEAR} hourly rows (one year; "
-            f"{HOURS_PER_LEAP_YEAR} for a leap year); found {len(index)}"
+            f"column {value_col!r}: expected {HOURS_PER_YEAR} hourly rows for one year "
+            f"({HOURS_PER_LEAP_YEAR} only for a leap year with 29 February); found "
+            f"{len(index)}{span}{why}"
         )
     problems += _check_range(values, value_col, kind_key)
     if problems:

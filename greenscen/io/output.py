@@ -22,6 +22,7 @@ from pathlib import Path
 from greenscen.errors import ScenarioError
 
 OUTPUT_MARKER = ".greenscen-output"
+_HELD: set[Path] = set()  # output folders this process holds the lock of
 
 
 def _check_replaceable(path: Path, overwrite: bool) -> None:
@@ -53,6 +54,81 @@ def _check_replaceable(path: Path, overwrite: bool) -> None:
         )
 
 
+def _writable_ancestor(path: Path) -> None:
+    """Raise a ScenarioError unless ``path`` could be created: its nearest existing ancestor
+    must be a folder this process may write to (a read-only place is refused up front)."""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ScenarioError(f"--out: expected a folder path, found {parent} is a file, so "
+                            f"{path} cannot be created (nothing was written)")  # fmt: skip
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ScenarioError(f"--out: expected a folder greenscen may write to, found {parent} "
+                            f"is not writable (nothing was written)")  # fmt: skip
+
+
+def check_output_dir(path: str | os.PathLike, overwrite: bool = False) -> None:
+    """Raise a ScenarioError now, before any work, when results could not be written to ``path``."""
+    target = Path(path).resolve()
+    _check_replaceable(target, overwrite)
+    _writable_ancestor(target)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def output_lock(path: str | os.PathLike) -> Iterator[None]:
+    """Hold the lock of output folder ``path``: a second run writing there fails cleanly.
+
+    The lock is a file ``.<name>.lock`` beside the folder holding the owner's pid; one left by
+    a process that no longer runs is taken over. Re-entrant within a process.
+    """
+    target = Path(path).resolve()
+    if target in _HELD:
+        yield
+        return
+    lock = target.with_name(f".{target.name}.lock")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                break
+            except FileExistsError:
+                try:
+                    owner = int(lock.read_text(encoding="utf-8").strip() or 0)
+                except (OSError, ValueError):
+                    owner = 0
+                if owner and _pid_alive(owner):
+                    raise ScenarioError(
+                        f"--out: another greenscen run (pid {owner}) is writing {target}; wait "
+                        "for it or choose another folder (nothing was written)"
+                    ) from None
+                lock.unlink(missing_ok=True)  # left by a run that ended without cleaning up
+        else:
+            raise ScenarioError(f"--out: cannot take the lock {lock} (nothing was written)")
+    except OSError as exc:
+        raise ScenarioError(f"--out: cannot write to {target.parent}: {exc.strerror} "
+                            "(nothing was written)") from None  # fmt: skip
+    with os.fdopen(fd, "w") as fh:
+        fh.write(str(os.getpid()))
+    _HELD.add(target)
+    try:
+        yield
+    finally:
+        _HELD.discard(target)
+        lock.unlink(missing_ok=True)
+
+
 @contextmanager
 def output_dir(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary folder that atomically becomes ``path`` on success.
@@ -65,9 +141,19 @@ def output_dir(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Pat
         Replace an earlier greenscen output folder at ``path``.
     """
     target = Path(path).resolve()
-    _check_replaceable(target, overwrite)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    with output_lock(target):
+        _check_replaceable(target, overwrite)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        except OSError as exc:
+            raise ScenarioError(f"--out: cannot write to {target.parent}: {exc.strerror} "
+                                "(nothing was written)") from None  # fmt: skip
+        yield from _fill(tmp, target)
+
+
+def _fill(tmp: Path, target: Path) -> Iterator[Path]:
+    """Yield ``tmp``; then move it in place of ``target`` whole, or delete it on any error."""
     try:
         yield tmp
         names = sorted(p.name for p in tmp.iterdir())
@@ -79,6 +165,10 @@ def output_dir(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Pat
         os.replace(tmp, target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:  # disk full, permissions changed meanwhile: a user's problem
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ScenarioError(f"--out: cannot write the results to {target}: "
+                            f"{exc.strerror or exc} (nothing was written)") from None  # fmt: skip
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -79,15 +79,16 @@ class Formulation:
         """True on typical periods whose storage is linked through the year's day sequence."""
         return self.grid.sequence is not None and not self.grid_charging
 
-    def available(self) -> LinExpr | float:
+    def available(self) -> LinExpr:
         """A_t = Σ_k cf_k,t·K_k (MW), one row per step."""
-        return sum((self.x[f"cap:{k}"] * self.grid.cf[k] for k in self.renewables()), 0.0)
+        return sum((self.x[f"cap:{k}"] * self.grid.cf[k] for k in self.renewables()),
+                   LinExpr.zero(self.grid.n))  # fmt: skip
 
     def available_mwh(self) -> LinExpr:
         """E_A = Σ_k K_k·Σ_t w_t·Δt·cf_k,t (MWh over the horizon), one row."""
         yh = self.grid.year_h
         return sum((self.x[f"cap:{k}"] * float(self.grid.cf[k] @ yh) for k in self.renewables()),
-                   0.0)  # fmt: skip
+                   LinExpr.zero(1))  # fmt: skip
 
     def renewables(self) -> list[str]:
         return [t.name for t in self.params.renewables]
@@ -97,16 +98,34 @@ class Formulation:
         return self.x["imp"] - self.x["exp"] if self.has("exp") else self.x["imp"].expr()
 
 
-def _bounds(fixed, lo, hi):
-    """Return (lb, ub) of a capacity: fixed at a number, or optimised within [lo, hi]."""
-    return (fixed, fixed) if fixed is not None else (lo or 0.0, hi)
+def capacity_bounds(params: SizingParams) -> dict[str, tuple[float | None, float, float | None]]:
+    """Return each capacity block's (fixed value or None, lower, upper bound) (MW, MWh).
+
+    The LP column takes the fixed value as both bounds; freeing it (``fix_capacity(name,
+    None)``) restores the lower and upper bound.
+    """
+    out: dict[str, tuple[float | None, float, float | None]] = {
+        f"cap:{t.name}": (t.capacity_mw, t.min_mw or 0.0, t.max_mw) for t in params.renewables
+    }
+    st, g = params.storage, params.grid
+    if st is not None:
+        out["sto_p"] = (st.power_mw, 0.0, st.max_power_mw)
+        out["sto_e"] = (st.energy_mwh, 0.0, None)
+    if g is not None:
+        out["conn"] = (g.connection_mw, 0.0, g.connection_max_mw)
+    return out
+
+
+def _capacity(f: Formulation, block: str, cost: float) -> None:
+    fixed, lo, hi = capacity_bounds(f.params)[block]
+    lb, ub = (fixed, fixed) if fixed is not None else (lo, hi)
+    f.var(block, 1, lb, ub, cost)
 
 
 def add_renewable_capacity(f: Formulation) -> None:
     """K_k (MW), min_mw <= K_k <= max_mw or fixed; cost: annuity + fixed O&M per MW and year."""
     for tp in f.params.renewables:
-        lb, ub = _bounds(tp.capacity_mw, tp.min_mw, tp.max_mw)
-        f.var(f"cap:{tp.name}", 1, lb, ub, f.values[f"{tp.name}_cost_yuan_per_mw_year"])
+        _capacity(f, f"cap:{tp.name}", f.values[f"{tp.name}_cost_yuan_per_mw_year"])
 
 
 def add_storage_variables(f: Formulation) -> None:
@@ -117,10 +136,8 @@ def add_storage_variables(f: Formulation) -> None:
     st, n = f.params.storage, f.grid.n
     if st is None:
         return
-    f.var("sto_p", 1, *_bounds(st.power_mw, 0.0, st.max_power_mw),
-          f.values["storage_power_cost_yuan_per_mw_year"])  # fmt: skip
-    f.var("sto_e", 1, *_bounds(st.energy_mwh, 0.0, None),
-          f.values["storage_energy_cost_yuan_per_mwh_year"])  # fmt: skip
+    _capacity(f, "sto_p", f.values["storage_power_cost_yuan_per_mw_year"])
+    _capacity(f, "sto_e", f.values["storage_energy_cost_yuan_per_mwh_year"])
     f.var("ch", n)
     f.var("dis", n)
     f.var("soc", n, -INF if f.linked_storage else 0.0)
@@ -143,8 +160,7 @@ def add_grid_variables(f: Formulation) -> None:
         if f.grid_charging:
             f.var("E_g", 1, -INF)
         return
-    f.var("conn", 1, *_bounds(g.connection_mw, 0.0, g.connection_max_mw),
-          f.values["connection_cost_yuan_per_mw_year"])  # fmt: skip
+    _capacity(f, "conn", f.values["connection_cost_yuan_per_mw_year"])
     imp_ub = None if f.grid_charging else f.grid.load_mw
     f.var("imp", n, 0.0, imp_ub, (f.grid.energy_price + f.values["td_charge_yuan_per_mwh"]) * yh)
     f.var("E_imp", 1, -INF)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.base.params import SizingParams
+from greenscen.model.components import capacity_bounds
 from greenscen.model.linear import LinearProgram
 from greenscen.model.lp import SCALE, TUNABLE, build_lp, default_values
 from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS, HighsLP  # noqa: F401 (re-exported)
@@ -113,11 +114,20 @@ class SizingModel:
         block = capacity_block(name)
         if block not in self.lp.cols:
             raise KeyError(f"no capacity {name!r} in this model")
-        self.highs.fix(self.lp.cols[block].start, value)
+        col = self.lp.cols[block].start
+        if value is None:  # optimise it within its bounds, also when the scenario fixed it
+            _, lo, hi = capacity_bounds(self.params)[block]
+            self.highs.set_bounds(col, lo, hi)
+        else:
+            self.highs.fix(col, value)
 
     def tighten_row(self, name: str, amount: float) -> None:
         """Tighten the one-row block ``name`` by ``amount`` (raise a floor, lower a cap)."""
         self.highs.tighten_row(self.lp.rows[name].start, amount)
+
+    def cancel(self) -> None:
+        """Stop a solve running in another thread (it raises Interrupted)."""
+        self.highs.cancel()
 
     def solve(self) -> Solution:
         """Solve (or re-solve) and return the values; raise InfeasibleError/SolverError otherwise."""
@@ -129,7 +139,12 @@ class SizingModel:
 
 
 def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float) -> Solution:
-    """Return the Solution (capacities, per-step arrays, yuan/yr) of LP values ``x``."""
+    """Return the Solution (capacities, per-step arrays, yuan/yr) of LP values ``x``.
+
+    Values are clipped to their column bounds: a solver may leave them a feasibility
+    tolerance (~1e-9) outside, and -3e-12 MW of storage is no design.
+    """
+    x = np.clip(x, lp.col_lb, lp.col_ub)
     zeros = np.zeros(grid.n)
 
     def get(name):

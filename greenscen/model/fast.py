@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.base.params import SizingParams
-from greenscen.errors import InfeasibleError, SolverError
+from greenscen.errors import InfeasibleError, Interrupted, SolverError
 from greenscen.model.core import (
     CAPACITY_BLOCKS,
     SizingModel,
@@ -184,7 +184,7 @@ class FastSizingModel:
         self, inputs, params, rules_in_play=(), n_periods: int = DEFAULT_PERIODS, highs_options=None
     ):
         self.inputs, self.params = inputs, params
-        self.rules_in_play = list(rules_in_play)
+        self._rules_in_play = list(rules_in_play)
         self.n_periods = n_periods
         self.sizing_options = SIZING_HIGHS_OPTIONS | (highs_options or {})
         t0 = time.perf_counter()
@@ -202,6 +202,7 @@ class FastSizingModel:
              if k.startswith("slack:")] or [np.zeros(0, dtype=int)]
         ).astype(np.int32)  # fmt: skip
         self.fixed_by_user: dict[str, float] = {}
+        self._cancelled = False
         # Annual rows tightened in the sizing by the last solve's repair (MWh). The next solve
         # starts from them: a design that missed its self-consumption by some MWh will likely
         # miss it again after a change of a cost. The typical days themselves are not carried.
@@ -215,6 +216,27 @@ class FastSizingModel:
         self.values[name] = float(value)
         self.dispatch_lp = build_lp(self.params, self.full, self.values, elastic=True)
         self.dispatch.update(self.dispatch_lp)
+
+    @property
+    def rules_in_play(self) -> list[str]:
+        """The rules an infeasibility message lists (kept in step with the sizing model)."""
+        return self._rules_in_play
+
+    @rules_in_play.setter
+    def rules_in_play(self, rules: list[str]) -> None:
+        self._rules_in_play = list(rules)
+        if hasattr(self, "sizing"):
+            self.sizing.rules_in_play = list(rules)
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled:
+            raise Interrupted("the solve was cancelled")
+
+    def cancel(self) -> None:
+        """Stop a solve running in another thread (it raises Interrupted)."""
+        self._cancelled = True
+        self.sizing.cancel()
+        self.dispatch.cancel()
 
     def fix_capacity(self, name: str, value: float | None) -> None:
         """Fix a capacity (wind, pv, storage_mw, storage_mwh, connection_mw); None frees it."""
@@ -298,6 +320,7 @@ class FastSizingModel:
         re-dispatch (up to ``REPAIR_ROUNDS`` times); then solve the exact LP.
         """
         t0 = time.perf_counter()
+        self._cancelled = False
         margins, sm = dict(self.margins), self.sizing
         if margins:  # start from the margins the last solve needed: one dispatch, not two
             try:
@@ -315,6 +338,7 @@ class FastSizingModel:
         periods = int(sm.grid.period.max()) + 1
         out = None
         for i in range(REPAIR_ROUNDS + 1):
+            self._check_cancelled()
             out = self._dispatch(sized.capacities)
             log.append(("dispatch", out[2], self.dispatch.simplex_iterations))
             miss = slack_misses(self.dispatch_lp, out[0], per_day, load_mwh)
@@ -347,6 +371,7 @@ class FastSizingModel:
                 log.append(("strict", out[2]))
             except InfeasibleError:
                 out = None
+        self._check_cancelled()
         if out is None:  # last resort: the exact LP (raises InfeasibleError if there is none)
             steps.append("exact")
             self.dispatch.reset({"solver": "ipm", "run_crossover": "on"})

@@ -51,6 +51,12 @@ class LinExpr:
             tuple(np.asarray(a).ravel() for a in (r, c, v))
         ]
 
+    @classmethod
+    def zero(cls, nrow: int) -> LinExpr:
+        """Return ``nrow`` empty expressions (0)."""
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(nrow, parts=[(empty, empty, np.zeros(0))])
+
     @property
     def r(self) -> np.ndarray:
         return np.concatenate([p[0] for p in self.parts])
@@ -93,9 +99,12 @@ class LinExpr:
 
     def __mul__(self, coef) -> LinExpr:
         coef = np.asarray(coef, float)
-        if coef.ndim == 0:
-            return LinExpr(self.nrow, parts=[(r, c, v * coef) for r, c, v in self.parts])
-        e = self._rows(coef.size) if self.nrow == 1 and coef.size > 1 else self
+        if coef.ndim == 0 or coef.size == 1:
+            return LinExpr(self.nrow, parts=[(r, c, v * float(coef.ravel()[0]))
+                                             for r, c, v in self.parts])  # fmt: skip
+        if self.nrow not in (1, coef.size):
+            raise ValueError(f"cannot scale a {self.nrow}-row expression by {coef.size} coefficients")
+        e = self._rows(coef.size) if self.nrow == 1 else self
         return LinExpr(e.nrow, parts=[(r, c, v * coef[r]) for r, c, v in e.parts])
 
     __rmul__ = __mul__
@@ -127,6 +136,9 @@ class Var:
 
     def __mul__(self, coef) -> LinExpr:
         coef = np.asarray(coef, float)
+        if coef.ndim > 1 or (coef.ndim == 1 and coef.size not in (1, self.idx.size)
+                             and self.idx.size != 1):  # fmt: skip
+            raise ValueError(f"cannot scale {self.idx.size} columns by {coef.size} coefficients")
         if self.idx.size == 1 and coef.ndim == 1 and coef.size != 1:
             n = coef.size  # a capacity times a profile: one row per step
             return LinExpr(n, np.arange(n), np.repeat(self.idx, n), coef)

@@ -22,6 +22,7 @@ import time
 
 from greenscen.base.params import SizingParams
 from greenscen.errors import InfeasibleError
+from greenscen.model.components import capacity_bounds
 from greenscen.model.core import Solution, capacity_block, check_tunable, solution_from_lp
 from greenscen.model.lp import build_lp, default_values
 from greenscen.model.pyomo_view import column_values, solve_pyomo, to_pyomo, update_pyomo
@@ -61,7 +62,13 @@ class PyomoSizingModel:
         if block not in self.lp.cols:
             raise KeyError(f"no capacity {name!r} in this model")
         var = getattr(self.model, block.replace(":", "_"))[0]
-        var.unfix() if value is None else var.fix(float(value))
+        if value is None:  # optimise it within its bounds, also when the scenario fixed it
+            _, lo, hi = capacity_bounds(self.params)[block]
+            var.unfix()
+            var.setlb(lo)
+            var.setub(hi)
+        else:
+            var.fix(float(value))
 
     def solve(self) -> Solution:
         """Solve; raise InfeasibleError or SolverError without a usable answer."""

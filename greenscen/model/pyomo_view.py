@@ -205,7 +205,7 @@ def solve_pyomo(m: pyo.ConcreteModel, options: dict | None = None) -> tuple[np.n
     solver.config.stream_solver = False
     solver.highs_options = dict(DEFAULT_HIGHS_OPTIONS | (options or {}))
     res = solver.solve(m)
-    check_solver_status(res.termination_condition, "the LP has no feasible solution")
+    check_solver_status(res.termination_condition)
     res.solution_loader.load_vars()
     return column_values(m), float(pyo.value(m.obj))
 

@@ -22,12 +22,13 @@ RowFamily = Callable[[Formulation, SizingRule], None]
 RULE_ROWS: dict[str, RowFamily] = {}
 
 
-def rows_for(rule: str) -> Callable[[RowFamily], RowFamily]:
-    """Register the decorated function as the row family of registry rule ``rule``."""
-    entry = REGISTRY[rule]
+def rows_for(*rules: str) -> Callable[[RowFamily], RowFamily]:
+    """Register the decorated function as the row family of the registry rules ``rules``."""
+    entries = [REGISTRY[r] for r in rules]
 
     def register(fn: RowFamily) -> RowFamily:
-        RULE_ROWS[entry.name] = fn
+        for entry in entries:
+            RULE_ROWS[entry.name] = fn
         return fn
 
     return register
@@ -48,17 +49,10 @@ def define_exchange_limit(f: Formulation, rule: SizingRule) -> None:
         f.m.add_constraints("exp_le_conn", f.x["exp"] - f.x["conn"], "<=", 0.0)
 
 
-@rows_for("hydrogen_generation_cap")
-def define_hydrogen_generation_cap(f: Formulation, rule: SizingRule) -> None:
-    """E_A <= r·E_load (hydrogen_generation_cap, 三(一); r = 1.2 in the plan)."""
-    if in_force(f, rule):
-        f.m.add_constraints(rule.lp_row, f.available_mwh(), "<=",
-                            f.values[rule.tunable] * f.grid.load_mwh, slack=f.penalty())  # fmt: skip
-
-
-@rows_for("load_driven_sizing")
-def define_load_driven_cap(f: Formulation, rule: SizingRule) -> None:
-    """E_A <= r·E_load (load_driven_sizing 以荷定源, 三(一)): an optional cap, none by default."""
+@rows_for("hydrogen_generation_cap", "load_driven_sizing")
+def define_generation_cap(f: Formulation, rule: SizingRule) -> None:
+    """E_A <= r·E_load: hydrogen_generation_cap (三(一); r = 1.2 in the plan) and the optional
+    以荷定源 cap of load_driven_sizing (三(一); none by default), each its own row."""
     if in_force(f, rule):
         f.m.add_constraints(rule.lp_row, f.available_mwh(), "<=",
                             f.values[rule.tunable] * f.grid.load_mwh, slack=f.penalty())  # fmt: skip

@@ -12,7 +12,7 @@ import time
 import highspy
 import numpy as np
 
-from greenscen.errors import check_solver_status
+from greenscen.errors import Interrupted, check_solver_status
 from greenscen.model.linear import LinearProgram
 
 # Chosen by measurement on the full-year default scenario (benchmarks/results/latest.md):
@@ -35,21 +35,35 @@ class HighsLP:
     """A LinearProgram loaded into highspy, with diff-based updates and timed solves."""
 
     def __init__(self, lp: LinearProgram, options: dict | None = None, threads: int | None = None):
-        self.h = highspy.Highs()
-        self.h.silent()
         self.options = dict(DEFAULT_HIGHS_OPTIONS | (options or {}))
-        self.set_options(self.options)
-        if threads:
-            self.h.setOptionValue("threads", threads)
-        A = lp.A
-        self.h.passModel(
-            lp.A.shape[1], lp.A.shape[0], A.nnz, 1, 1, 0.0,
-            lp.c, lp.col_lb, lp.col_ub, lp.row_lb, lp.row_ub,
-            A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
-            np.zeros(lp.A.shape[1], dtype=np.int32),
-        )  # fmt: skip
+        self.threads = threads
         self.lp = lp
         self.fixed: dict[int, tuple[float, float]] = {}
+        self.tightened: dict[int, float] = {}
+        self._cancel_requested = False
+        self._load()
+
+    def _load(self) -> None:
+        """Create the HiGHS instance and pass it the LP (with the fixes and tightenings made)."""
+        self.h = highspy.Highs()
+        self.h.silent()
+        # HiGHS checks this flag at its interrupt callbacks (simplex and IPM iterations), so
+        # a Ctrl-C or cancel() stops a long solve within an iteration instead of at its end.
+        self.h.HandleUserInterrupt = True
+        self.set_options(self.options)
+        if self.threads:
+            self.h.setOptionValue("threads", self.threads)
+        lp, A = self.lp, self.lp.A
+        self.h.passModel(
+            A.shape[1], A.shape[0], A.nnz, 1, 1, 0.0,
+            lp.c, lp.col_lb, lp.col_ub, lp.row_lb, lp.row_ub,
+            A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
+            np.zeros(A.shape[1], dtype=np.int32),
+        )  # fmt: skip
+        for col, (lb, ub) in self.fixed.items():
+            self.h.changeColBounds(col, lb, ub if ub is not None else np.inf)
+        for row, amount in self.tightened.items():
+            self._tighten(row, amount)
         self.solved = False
 
     def set_options(self, options: dict) -> None:
@@ -72,6 +86,10 @@ class HighsLP:
 
     def tighten_row(self, row: int, amount: float) -> None:
         """Tighten row ``row`` by ``amount``: raise a finite lower bound, else lower the upper."""
+        self.tightened[row] = amount
+        self._tighten(row, amount)
+
+    def _tighten(self, row: int, amount: float) -> None:
         lb, ub = float(self.lp.row_lb[row]), float(self.lp.row_ub[row])
         if np.isfinite(lb):
             self.h.changeRowBounds(row, lb + amount, ub)
@@ -111,8 +129,34 @@ class HighsLP:
             self.fixed.pop(col, None)
             self.h.changeColBounds(col, float(self.lp.col_lb[col]), float(self.lp.col_ub[col]))
         else:
-            self.fixed[col] = (value, value)
-            self.h.changeColBounds(col, float(value), float(value))
+            self.set_bounds(col, float(value), float(value))
+
+    def set_bounds(self, col: int, lb: float, ub: float | None) -> None:
+        """Hold column ``col`` within [lb, ub] whatever later LP updates say (None: no upper)."""
+        ub = np.inf if ub is None else float(ub)
+        self.fixed[col] = (float(lb), ub)
+        self.h.changeColBounds(col, float(lb), ub)
+
+    def cancel(self) -> None:
+        """Ask a running solve (in another thread) to stop; it raises :class:`Interrupted`."""
+        self._cancel_requested = True
+        self.h.cancelSolve()
+
+    def _run(self) -> None:
+        """Run HiGHS in its worker thread and wait, so that Ctrl-C reaches us at once."""
+        self._cancel_requested = False
+        self.h.startSolve()
+        try:
+            while not self.h.wait(0.1)[0]:
+                pass
+        except KeyboardInterrupt:
+            self.h.cancelSolve()
+            self.h.joinSolve()  # HiGHS stops at its next interrupt check
+            self._load()  # an interrupted instance keeps answering "Interrupted": start anew
+            raise
+        if self._cancel_requested:
+            self._load()
+            raise Interrupted("the solve was cancelled")
 
     def solve(self, rules_in_play=()) -> tuple[np.ndarray, float, float]:
         """Solve; return (column values, objective, seconds). Raise on infeasible or failure.
@@ -124,13 +168,13 @@ class HighsLP:
         if warm:
             self.set_options(RESOLVE_HIGHS_OPTIONS)
         t0 = time.perf_counter()
-        self.h.run()
+        self._run()
         status = self.h.getModelStatus()
         if warm and status != _OK and status not in _INFEASIBLE:
             # A warm start from the previous basis can end without a verdict ("Unknown")
             # after large changes; solve once more from scratch with the configured options.
             self.reset()
-            self.h.run()
+            self._run()
             status = self.h.getModelStatus()
         seconds = time.perf_counter() - t0
         check_solver_status(self.h.modelStatusToString(status), rules_in_play=rules_in_play)

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import yaml
 
 from greenscen.charts.style import export_figure
-from greenscen.io.output import output_dir, write_json
+from greenscen.io.output import check_output_dir, output_dir, output_lock, write_json
 from greenscen.obligations.charts import (
     plot_certificates_cost,
     plot_obligation_fulfilment,
@@ -127,8 +127,9 @@ def run_obligations_cli(scenario_path: str | None, out_dir: str, overwrite: bool
     path = Path(scenario_path) if scenario_path else default_scenario_path()
     t0 = time.perf_counter()
     scn = load_obligations_scenario(path)
-    res = run_obligations(scn, base_dir=path.resolve().parent)
-    with output_dir(out_dir, overwrite) as tmp:
+    check_output_dir(out_dir, overwrite)  # a bad destination is refused before any work
+    with output_lock(out_dir), output_dir(out_dir, overwrite) as tmp:
+        res = run_obligations(scn, base_dir=path.resolve().parent, source=str(path))
         write_outputs(res, tmp)
         write_json(tmp / "summary.json", _summary(res, time.perf_counter() - t0))
     _print_table(res)

@@ -340,14 +340,33 @@ def _with_sizing_link(scn: ObligationScenario, base_dir) -> ObligationScenario:
     return scn.model_copy(update={"enterprise": enterprise})
 
 
+def check_provinces(scn: ObligationScenario, weights: pd.DataFrame, source: str | None = None) -> None:
+    """Raise one ScenarioError naming every ``province`` field that names no known province."""
+    known = sorted(set(weights["province"]))
+    fields = [(f"weights.provinces[{i}]", p) for i, p in enumerate(scn.weights.provinces)]
+    fields += [(f"entities[{i}].province", e.province) for i, e in enumerate(scn.entities)]
+    fields += [(f"allocation[{i}].province", a.province) for i, a in enumerate(scn.allocation)]
+    if scn.enterprise is not None:
+        fields.append(("enterprise.province", scn.enterprise.province))
+    problems = [
+        f"{where}: expected a province of the weights table ({', '.join(known)}), found "
+        f"unknown {name!r}"
+        for where, name in fields
+        if name not in known
+    ]
+    if problems:
+        raise ScenarioError(problems, source=source)
+
+
 def run_obligations(
-    scn: ObligationScenario, base_dir: str | Path | None = None
+    scn: ObligationScenario, base_dir: str | Path | None = None, source: str | None = None
 ) -> ObligationResults:
     """Return the results of an obligations scenario (weights, trajectories, plan, ledger)."""
     user_csv = scn.weights.user_csv
     if user_csv and base_dir is not None and not Path(user_csv).is_absolute():
         user_csv = str(Path(base_dir) / user_csv)
     weights = load_weights(user_csv)
+    check_provinces(scn, weights, source)
     specs = [s.model_dump() for s in scn.weights.trajectories]
     trajectories = project_many(weights, scn.weights.provinces, specs, horizon=scn.weights.horizon)
     frames, plan, problem, single, prices, monthly, notes = [], None, None, {}, None, None, []

@@ -15,7 +15,6 @@ import os
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,6 +28,7 @@ from pydantic import (
 from greenscen.errors import ScenarioError
 from greenscen.obligations.carryover import CARRY_RULES
 from greenscen.obligations.trajectories import METHODS
+from greenscen.scenario.load import read_yaml_mapping, validation_problems
 
 
 def _carry_rule(v: str | None) -> str | None:
@@ -41,6 +41,27 @@ def _carry_rule(v: str | None) -> str | None:
 CarryRule = Annotated[str | None, AfterValidator(_carry_rule)]
 
 YearValues = float | dict[int, float]
+
+
+def _non_negative(v: YearValues) -> YearValues:
+    values = v.values() if isinstance(v, dict) else [v]
+    bad = [x for x in values if x < 0]
+    if bad:
+        raise ValueError(f"expected MWh >= 0 in every year, found {bad[0]:g}")
+    return v
+
+
+def _positive(v: YearValues) -> YearValues:
+    values = v.values() if isinstance(v, dict) else [v]
+    bad = [x for x in values if x <= 0]
+    if bad:
+        raise ValueError(f"expected a consumption > 0 MWh in every year, found {bad[0]:g}")
+    return v
+
+
+# energy per year (MWh): one number for every year or {year: value}
+NonNegativeYearValues = Annotated[YearValues, AfterValidator(_non_negative)]
+PositiveYearValues = Annotated[YearValues, AfterValidator(_positive)]
 
 
 class _Strict(BaseModel):
@@ -182,16 +203,16 @@ class EnterpriseSpec(_Strict):
     province: str
     first_year: int = Field(ge=2020, le=2060)
     last_year: int = Field(ge=2020, le=2060)
-    consumption_mwh: YearValues
+    consumption_mwh: PositiveYearValues
     target: TargetSpec = Field(default_factory=TargetSpec)
     carry_over_rule: CarryRule = None
     carried_in_mwh: float = Field(0.0, ge=0)
     closed_years: dict[int, ClosedYear] = Field(default_factory=dict)
-    self_generated_mwh: YearValues = 0.0
+    self_generated_mwh: NonNegativeYearValues = 0.0
     routes: Routes = Field(default_factory=Routes)
     bundled_min_share_of_green: float | None = Field(None, ge=0, le=1)
     zero_carbon_park: bool = False
-    other_clean_mwh: YearValues = 0.0
+    other_clean_mwh: NonNegativeYearValues = 0.0
     allow_planned_carry: bool = False
     carry_penalty_yuan_per_mwh: float = Field(0.0, ge=0)
     monthly_consumption_profile: list[float] | None = None
@@ -271,38 +292,19 @@ def _read_yaml(path: Path, chain: tuple[Path, ...] = ()) -> dict:
             f"extends: expected no cycle, found {' -> '.join(map(str, (*chain, path)))}",
             source=str(path),
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScenarioError(f"cannot read the scenario: {exc.strerror}", source=str(path)) from exc
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}", source=str(path)) from exc
-    if not isinstance(raw, dict):
-        raise ScenarioError(
-            f"expected a mapping of scenario keys, found {type(raw).__name__}", source=str(path)
-        )
+    raw = read_yaml_mapping(path)
     parent = raw.get("extends")
     if parent:
-        base = _read_yaml((path.parent / parent).resolve(), (*chain, path))
+        base_path = (path.parent / str(parent)).resolve()
+        if not base_path.is_file():
+            raise ScenarioError(
+                f"extends: expected an existing scenario file, found {parent!r} ({base_path} "
+                "does not exist; a relative path is taken from this file's folder)",
+                source=str(path),
+            )
+        base = _read_yaml(base_path, (*chain, path))
         raw = deep_merge(base, raw)
     return raw
-
-
-def _format_error(err: dict) -> str:
-    loc = ".".join(
-        str(p) for p in err["loc"] if not str(p).startswith(("function-", "literal[", "union["))
-    )
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        return f"{loc}: unknown key (expected one of the documented keys), found {err['input']!r}"
-    if err["type"] == "missing":
-        return f"{loc}: required, found nothing"
-    msg = msg.removeprefix("Value error, ")
-    found = err.get("input")
-    shown = repr(found) if not isinstance(found, dict) else "a mapping"
-    return f"{loc}: {msg}, found {shown}"
 
 
 def scenario_from_dict(raw: dict, source: str | None = None) -> ObligationScenario:
@@ -310,8 +312,7 @@ def scenario_from_dict(raw: dict, source: str | None = None) -> ObligationScenar
     try:
         return ObligationScenario.model_validate(raw)
     except ValidationError as exc:
-        problems = list(dict.fromkeys(_format_error(e) for e in exc.errors()))
-        raise ScenarioError(problems, source=source) from None
+        raise ScenarioError(validation_problems(exc), source=source) from None
 
 
 def load_obligations_scenario(path: str | os.PathLike) -> ObligationScenario:

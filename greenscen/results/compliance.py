@@ -41,14 +41,21 @@ from greenscen.results.checks_base import (
 )
 from greenscen.results.physics import PHYSICS_CHECKS
 from greenscen.results.tracing import trace_green, tracing_summary, user_loads
+from greenscen.rules.registry import REGISTRY
 from greenscen.rules.ruleset import ResolvedRule, ResolvedRules
 
 # --- rules in force ------------------------------------------------------------------------
 
 
+def _limit(r: ResolvedRule):
+    """Return the rule's limit parameter, named by the registry (None when not set)."""
+    return r.params.get(REGISTRY[r.name].param)
+
+
+
 def _load_driven_sizing(c: _Ctx, r: ResolvedRule) -> dict:
     value = _ratio(c.e["available_mwh"], c.e["load_mwh"])
-    cap = r.params.get("max_available_to_load_ratio")
+    cap = _limit(r)
     if cap is None:
         return _row(r.name, r.clause, value, None, "MWh/MWh", None,
                     note="informational: E_A / E_load; no numeric cap set (以荷定源)")  # fmt: skip
@@ -57,7 +64,7 @@ def _load_driven_sizing(c: _Ctx, r: ResolvedRule) -> dict:
 
 def _hydrogen_generation_cap(c: _Ctx, r: ResolvedRule) -> dict:
     value = _ratio(c.e["available_mwh"], c.e["load_mwh"])
-    cap = float(r.params["max_ratio"])
+    cap = float(_limit(r))
     note = f"E_A {c.e['available_mwh']:.6g} MWh / E_load {c.e['load_mwh']:.6g} MWh"
     return _cap(r.name, r.clause, value, cap, "MWh/MWh", c.tol.ratio, note)
 
@@ -74,14 +81,14 @@ def _export_ban(c: _Ctx, r: ResolvedRule) -> dict:
 
 def _export_ratio_cap(c: _Ctx, r: ResolvedRule) -> dict:
     value = mt.export_ratio(c.hourly)
-    cap = float(r.params["max_ratio"])
+    cap = float(_limit(r))
     note = f"E_exp {c.e['export_mwh']:.6g} MWh, E_sc {c.e['self_consumed_mwh']:.6g} MWh ({c.rules.year})"
     return _cap(r.name, r.clause, value, cap, "share", c.tol.ratio, note)
 
 
 def _self_consumption_min(c: _Ctx, r: ResolvedRule) -> dict:
     value = mt.self_consumption_share(c.hourly)
-    floor = float(r.params["min_share"])
+    floor = float(_limit(r))
     note = f"E_sc {c.e['self_consumed_mwh']:.6g} MWh / E_load {c.e['load_mwh']:.6g} MWh ({c.rules.year})"
     return _floor(r.name, r.clause, value, floor, "share", c.tol.ratio, note)
 
@@ -103,7 +110,7 @@ def _off_grid_isolation(c: _Ctx) -> dict:
 
 def _peak_valley_limit(c: _Ctx, r: ResolvedRule) -> dict:
     window = r.params.get("window", "D")
-    limit = r.params.get("limit", "load")
+    limit = r.params.get(REGISTRY[r.name].param, "load")
     if limit == "load":
         lam = mt.load_peak_valley_limit(c.hourly["load_mw"].astype(float), window)
         how = f"limit = the load's own largest rate per window {window}"
@@ -126,7 +133,7 @@ def _peak_valley_limit(c: _Ctx, r: ResolvedRule) -> dict:
 
 def _renewable_utilisation_min(c: _Ctx, r: ResolvedRule) -> dict:
     value = mt.renewable_utilisation(c.hourly)
-    floor = float(r.params["min_share"])
+    floor = float(_limit(r))
     if math.isnan(value):
         return _row(r.name, r.clause, value, floor, "share", None, note="no renewable output")
     note = f"E_curt {c.e['curtailed_mwh']:.6g} MWh of E_A {c.e['available_mwh']:.6g} MWh"

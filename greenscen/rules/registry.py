@@ -44,6 +44,7 @@ class SizingRule:
     lp_row: str | None = None
     scope: str = "validation"
     breach_en: str = ""
+    metric: str | None = None  # the result ratio (SizingResult.ratios) the limit applies to
 
 
 _R = SizingRule
@@ -54,14 +55,17 @@ RULES: tuple[SizingRule, ...] = (
        breach_en="available renewable energy above the cap"),
     _R("hydrogen_generation_cap", "Generation/load cap", "发电量/用电量上限",
        param="max_ratio", tunable="hydrogen_max_ratio", unit="MWh/MWh", slider=(0.8, 2.0, 0.05),
-       lp_row="h2_cap", scope="annual", breach_en="available renewable energy above the cap"),
+       lp_row="h2_cap", scope="annual", breach_en="available renewable energy above the cap",
+       metric="generation_to_load_ratio"),
     _R("export_ban", "No export", "不得上网", scope="structure"),
     _R("export_ratio_cap", "Export cap", "上网电量比例上限", param="max_ratio",
        tunable="export_max_ratio", unit="share", bounds=(0.0, 1.0), slider=(0.0, 1.0, 0.05),
-       lp_row="export_ratio", scope="annual", breach_en="export above the cap (weighted)"),
+       lp_row="export_ratio", scope="annual", breach_en="export above the cap (weighted)",
+       metric="export_ratio"),
     _R("self_consumption_min", "Self-consumption floor", "自发自用比例下限", param="min_share",
        tunable="self_consumption_min", unit="share", bounds=(0.0, 1.0), slider=(0.0, 1.0, 0.05),
-       lp_row="self_consumption", scope="annual", breach_en="self-consumption short of the floor"),
+       lp_row="self_consumption", scope="annual", breach_en="self-consumption short of the floor",
+       metric="self_consumption_share"),
     _R("exchange_limit", "Exchange ≤ connection", "交换功率≤接网容量", lp_row="imp_le_conn",
        scope="step"),
     _R("peak_valley_limit", "Peak-valley limit", "交换功率峰谷差率上限", param="limit",
@@ -69,7 +73,8 @@ RULES: tuple[SizingRule, ...] = (
        lp_row="pv_rate", scope="window", breach_en="minimum exchange short of the limit"),
     _R("renewable_utilisation_min", "Utilisation floor", "新能源利用率下限", param="min_share",
        tunable="utilisation_min", unit="share", bounds=(0.0, 1.0), slider=(0.5, 1.0, 0.01),
-       lp_row="utilisation", scope="annual", breach_en="curtailment above the allowance"),
+       lp_row="utilisation", scope="annual", breach_en="curtailment above the allowance",
+       metric="renewable_utilisation"),
     _R("connection_voltage", "Connection voltage", "接入电压等级", unit="kV"),
     _R("hydrogen_milestones", "Hydrogen milestones", "氢能项目建设进度", unit="share"),
     _R("internal_contract_term", "Internal contract term", "内部购电协议期限", unit="years"),
@@ -78,6 +83,11 @@ RULES: tuple[SizingRule, ...] = (
 REGISTRY: dict[str, SizingRule] = {r.name: r for r in RULES}
 # The rules whose limit is a number the LP takes: tunable name -> rule.
 TUNABLE_RULES: dict[str, SizingRule] = {r.tunable: r for r in RULES if r.tunable}
+# Result ratio -> the rules whose limit applies to it (charts draw the limit over the ratio).
+METRIC_RULES: dict[str, tuple[str, ...]] = {}
+for _rule in RULES:
+    if _rule.metric:
+        METRIC_RULES[_rule.metric] = (*METRIC_RULES.get(_rule.metric, ()), _rule.name)
 # The LP rows that hold one horizon-wide budget each (fast mode tightens them when missed).
 ANNUAL_ROWS: tuple[str, ...] = tuple(r.lp_row for r in RULES if r.scope == "annual")
 

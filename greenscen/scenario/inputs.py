@@ -86,13 +86,23 @@ def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
             try:
                 shape = load_shape(spec.shape).to_numpy(dtype=float)
             except DataError as exc:
-                raise ScenarioError(f"{where}.shape: {exc}", source=ls.source) from None
+                raise ScenarioError([f"{where}.shape: {p}" for p in exc.problems],
+                                    source=ls.source) from None  # fmt: skip
             if spec.peak_mw is not None:
                 values = shape / shape.max() * spec.peak_mw
             else:
                 values = shape / shape.sum() * spec.annual_mwh
         if user.online_from is not None:
             values = np.where(idx < pd.Timestamp(user.online_from), 0.0, values)
+        if not np.any(values > 0):
+            found = "0 MW in every hour" + (
+                f" once online_from {user.online_from} is applied" if user.online_from else "")
+            what = f"{where}.csv ({spec.csv})" if spec.csv is not None else where
+            raise ScenarioError(
+                f"{what}: expected a load above 0 MW in some hour of the year for user "
+                f"{user.name!r}, found {found}; remove the user or give its load",
+                source=ls.source,
+            )
         cols[user.name] = values
     return pd.DataFrame(cols, index=idx)
 
@@ -111,7 +121,7 @@ def _capacity_factors(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame
         try:
             bundled = site_capacity_factors(sc.site.name)
         except DataError as exc:
-            raise ScenarioError(f"site.name: {exc}", source=ls.source) from None
+            raise ScenarioError([f"site.name: {p}" for p in exc.problems], source=ls.source) from None
     cols = {}
     for tech in techs:
         if tech in given:

@@ -60,7 +60,8 @@ def _resolve_ref(ref: str, relative_to: Path | None) -> Path:
     return path
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml_mapping(path: Path) -> dict:
+    """Return the top-level mapping of a YAML file; one ScenarioError naming the file otherwise."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -101,15 +102,30 @@ def read_scenario_dict(path: Path, _seen: tuple[Path, ...] = ()) -> tuple[dict, 
     if path in _seen:
         chain = " -> ".join(str(p) for p in (*_seen, path))
         raise ScenarioError(f"extends: the chain loops back on itself: {chain}", source=str(path))
-    data = _read_yaml(path)
+    data = read_yaml_mapping(path)
     ref = data.pop("extends", None)
     if ref is None:
         return data, (str(path),)
     if not isinstance(ref, str):
         raise ScenarioError(f"extends: expected a file name, found {ref!r}", source=str(path))
-    base_path = _resolve_ref(ref, path.parent)
+    try:
+        base_path = _resolve_ref(ref, path.parent)
+    except ScenarioError as exc:
+        raise ScenarioError(exc.problems, source=str(path)) from None
+    if not base_path.is_file():
+        raise ScenarioError(
+            f"extends: expected an existing scenario file, found {ref!r} ({base_path} does not "
+            "exist; a relative path is taken from this file's folder)",
+            source=str(path),
+        )
     base, chain = read_scenario_dict(base_path, (*_seen, path))
     return deep_merge(base, data), (*chain, str(path))
+
+
+def _is_member(part) -> bool:
+    """True for a loc part that names a union member or validator, not a key of the file."""
+    return isinstance(part, str) and (part in ("float", "int", "str", "bool") or "[" in part
+                                      or "(" in part)  # fmt: skip
 
 
 def _loc(loc: tuple) -> str:
@@ -117,28 +133,71 @@ def _loc(loc: tuple) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("float", "int", "str", "bool", "dict[str,TouPeriod]", "function-after[_tou_covers_day(), Tariff]"):
+        elif _is_member(part):
             continue
         else:
             out += ("." if out else "") + str(part)
     return out or "scenario"
 
 
+def _expected(err: dict[str, Any]) -> str:
+    msg = str(err["msg"])
+    msg = msg[0].lower() + msg[1:]
+    return msg.replace("input should be ", "")
+
+
+def _shown(found) -> str:
+    return repr(found) if not isinstance(found, (dict, list)) else f"a {type(found).__name__}"
+
+
 def _format(err: dict[str, Any]) -> list[str]:
-    loc = _loc(tuple(str(x) if not isinstance(x, int) else x for x in err["loc"]))
+    loc = _loc(err["loc"])
     kind = err["type"]
-    found = err.get("input")
     if kind == "extra_forbidden":
         return [f"{loc}: unknown key (not part of the scenario schema; check its spelling)"]
     if kind == "missing":
         return [f"{loc}: required, missing"]
     if kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
-        return [f"{loc}: {m}" for m in msg.split("\n") if m]
-    msg = err["msg"]
-    msg = msg[0].lower() + msg[1:]
-    shown = repr(found) if not isinstance(found, dict) else "a mapping"
-    return [f"{loc}: {msg.replace('input should be', 'expected')}, found {shown}"]
+        lines = [m for m in msg.split("\n") if m]
+        if len(lines) == 1 and "found" not in lines[0] and "input" in err:
+            lines[0] += f", found {_shown(err['input'])}"
+        return [f"{loc}: {m}" for m in lines]
+    if kind in ("too_short", "too_long"):
+        ctx = err.get("ctx", {})
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return [f"{loc}: expected {'at least' if kind == 'too_short' else 'at most'} {bound} "
+                f"item(s), found {ctx.get('actual_length', '?')}"]  # fmt: skip
+    return [f"{loc}: expected {_expected(err)}, found {_shown(err.get('input'))}"]
+
+
+def validation_problems(exc: ValidationError) -> list[str]:
+    """Return one line per problem of a pydantic error, in the file's own key paths.
+
+    A value that may take several forms (a number or a mapping of periods, say) fails each
+    form; where one form got further (the input is a mapping with a bad entry) only its
+    problems are reported, and where none did they are reported as one line.
+    """
+    errors = exc.errors()
+    shallow: dict[tuple, list[dict]] = {}
+    kept = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc and _is_member(loc[-1]) and err["type"] not in ("value_error", "missing"):
+            shallow.setdefault(loc[:-1], []).append(err)
+        else:
+            kept.append(err)
+    problems: list[str] = []
+    for prefix, errs in shallow.items():
+        deeper = any(tuple(e["loc"])[: len(prefix)] == prefix and len(e["loc"]) > len(prefix) + 1
+                     for e in kept)  # fmt: skip
+        if deeper:
+            continue
+        forms = " or ".join(dict.fromkeys(_expected(e).split(",")[0] for e in errs))
+        problems.append(f"{_loc(prefix)}: expected {forms}, found {_shown(errs[0].get('input'))}")
+    for err in kept:
+        problems += _format(err)
+    return list(dict.fromkeys(problems))
 
 
 def validate_scenario_dict(data: dict, source: str) -> Scenario:
@@ -146,12 +205,7 @@ def validate_scenario_dict(data: dict, source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems: list[str] = []
-        for err in exc.errors():
-            for p in _format(err):
-                if p not in problems:
-                    problems.append(p)
-        raise ScenarioError(problems, source=source) from None
+        raise ScenarioError(validation_problems(exc), source=source) from None
 
 
 def load_sizing_scenario(path_or_name: str | Path | None = None, **overrides) -> LoadedScenario:

@@ -157,14 +157,23 @@ class Tariff(_Model):
     def _tou_covers_day(self):
         price = self.energy_price_yuan_per_mwh
         if isinstance(price, dict):
-            hours = sorted(h for p in price.values() for h in p.hours)
-            if hours != list(range(24)):
-                missing = sorted(set(range(24)) - set(hours))
-                dup = sorted({h for h in hours if hours.count(h) > 1})
-                raise ValueError(
-                    "time-of-use periods must cover hours 0-23 exactly once, "
-                    f"found missing hours {missing} and repeated hours {dup}"
-                )
+            owners: dict[int, list[str]] = {}
+            for name, period in price.items():
+                for h in period.hours:
+                    owners.setdefault(h, []).append(name)
+            missing = [h for h in range(24) if h not in owners]
+            shared = {h: names for h, names in sorted(owners.items()) if len(names) > 1}
+            outside = sorted(h for h in owners if not 0 <= h <= 23)
+            found = []
+            if missing:
+                found.append(f"hours {_hour_list(missing)} in no period")
+            for h, names in shared.items():
+                found.append(f"hour {h} in {' and '.join(names)}")
+            if outside:
+                found.append(f"hours {outside} outside 0-23")
+            if found:
+                raise ValueError("energy_price_yuan_per_mwh: expected time-of-use periods that "
+                                 f"cover hours 0-23 exactly once, found {'; '.join(found)}")
         elif price < 0:
             raise ValueError(f"expected a price >= 0, found {price}")
         prices = [("energy_price_yuan_per_mwh", p.price) for p in price.values()] if isinstance(price, dict) else [("energy_price_yuan_per_mwh", price)]
@@ -181,6 +190,18 @@ class Tariff(_Model):
         if problems:
             raise ValueError("\n".join(dict.fromkeys(problems)))
         return self
+
+
+def _hour_list(hours: list[int]) -> str:
+    """Return hours as ranges, e.g. [0, 1, 2, 7] -> '0-2, 7'."""
+    parts, start = [], None
+    for i, h in enumerate(hours):
+        if start is None:
+            start = h
+        if i + 1 == len(hours) or hours[i + 1] != h + 1:
+            parts.append(f"{start}-{h}" if h != start else f"{h}")
+            start = None
+    return ", ".join(parts)
 
 
 class Project(_Model):

@@ -20,13 +20,12 @@ import ipywidgets as w
 import pandas as pd
 
 from greenscen.errors import GreenscenError
+from greenscen.rules.registry import TUNABLE_RULES
 from greenscen.session import SizingSession
 from greenscen.tweaks import TWEAKS
 
-DEFAULT_CONTROLS = (
-    "year", "export_max_ratio", "self_consumption_min", "peak_valley_limit", "utilisation_min",
-    "hydrogen_max_ratio", "storage_energy_capex_yuan_per_kwh", "connection_mw",
-)
+# The year, every rule limit of the registry (those not in force are left out), two design values.
+DEFAULT_CONTROLS = ("year", *TUNABLE_RULES, "storage_energy_capex_yuan_per_kwh", "connection_mw")
 CHARTS = ("dispatch_week", "monthly_balance", "compliance_margins")
 
 
@@ -98,6 +97,8 @@ class SizingExplorer:
         self._pending: dict | None = None
         self._running = False
         self._worker: threading.Thread | None = None
+        self._touched: set[str] = set()  # controls the user moved: only these become changes
+        self._refreshing = False
         self.error: str | None = None
         names = [c for c in controls if c in self.session.available()]
         self.controls: dict[str, w.Widget] = {n: self._control(n) for n in names}
@@ -105,6 +106,9 @@ class SizingExplorer:
         self.images = {c: w.Image(format="png", layout=w.Layout(max_width="900px")) for c in CHARTS}
         self.table = w.HTML()
         self.summary = w.HTML()
+        self.cancel_button = w.Button(description="Cancel solve", disabled=True,
+                                      button_style="warning", icon="stop")  # fmt: skip
+        self.cancel_button.on_click(lambda _: self.cancel())
         for name, ctl in self.controls.items():
             ctl.observe(lambda change, n=name: self._on_change(n, change["new"]), names="value")
         self.widget = self._layout()
@@ -127,13 +131,14 @@ class SizingExplorer:
                                  description=desc + " (0 = optimise)", continuous_update=False,
                                  style=style, readout_format=".0f")
         value = float(value) if value is not None else lo
-        hi = max(hi, value)
+        lo, hi = min(lo, value), max(hi, value)  # never clamp the scenario's own value
         fmt = ".0%" if tw.unit in ("share", "rate") else ".2f" if tw.unit == "MWh/MWh" else ".0f"
         return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=desc,
                              continuous_update=False, style=style, readout_format=fmt)
 
     def _layout(self) -> w.Widget:
-        ctl_box = w.VBox([*self.controls.values(), self.status], layout=w.Layout(width="420px"))
+        ctl_box = w.VBox([*self.controls.values(), self.status, self.cancel_button],
+                         layout=w.Layout(width="420px"))  # fmt: skip
         charts = w.Tab(children=[self.images[c] for c in CHARTS])
         for i, c in enumerate(CHARTS):
             charts.set_title(i, c.replace("_", " "))
@@ -150,15 +155,41 @@ class SizingExplorer:
         display(self.widget)
 
     def values(self) -> dict:
-        """Return the tweak values the controls show (connection 0 = optimised, i.e. None)."""
+        """Return the tweak values of the controls the user moved (connection 0 = optimised).
+
+        A control left alone is not sent, so a change of year brings that year's rule values
+        (the 2028 export cap, say) instead of pinning the values the sliders showed for 2027.
+        """
         out = {}
-        for name, ctl in self.controls.items():
-            v = ctl.value
+        for name in self._touched:
+            v = self.controls[name].value
             out[name] = (None if not v else float(v)) if name == "connection_mw" else v
         return out
 
+    def cancel(self) -> None:
+        """Stop the running solve (the model stays as it was; the next change solves again)."""
+        self.session.cancel()
+
+    def _refresh_controls(self) -> None:
+        """Show the values now in force on the controls the user did not move."""
+        self._refreshing = True
+        try:
+            for name, ctl in self.controls.items():
+                if name in self._touched or name == "connection_mw":
+                    continue
+                value = self.session.current(name)
+                if value is not None and value != ctl.value:
+                    if hasattr(ctl, "min"):
+                        ctl.min, ctl.max = min(ctl.min, value), max(ctl.max, value)
+                    ctl.value = value
+        finally:
+            self._refreshing = False
+
     # ---- solving --------------------------------------------------------------------------
     def _on_change(self, name: str, value) -> None:
+        if self._refreshing:
+            return
+        self._touched.add(name)
         self.request(self.values())
 
     def request(self, values: dict) -> None:
@@ -177,6 +208,7 @@ class SizingExplorer:
     def _set_busy(self, busy: bool, text: str = "") -> None:
         for ctl in self.controls.values():
             ctl.disabled = busy
+        self.cancel_button.disabled = not busy
         colour = "#B8860B" if busy else "#2E8B57" if not self.error else "#B22222"
         icon = "⏳ " if busy else ""
         self.status.value = f"<span style='color:{colour}'>{icon}{text}</span>"
@@ -209,6 +241,7 @@ class SizingExplorer:
         for name, png in render_charts(result, self.lang).items():
             self.images[name].value = png
         self.table.value = compliance_html(result.compliance)
+        self._refresh_controls()
         self.summary.value = summary_frame(result).to_html(index=False, border=0)
         log = self.session.log[-1]
         state = "compliant" if result.compliant else "NOT compliant"

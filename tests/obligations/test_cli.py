@@ -79,7 +79,7 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["obligations", str(scn), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "bad.yaml" in err and "entities.0.kind" in err
+    assert "bad.yaml" in err and "entities[0].kind" in err
     assert not out.exists()
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".o.")]
 

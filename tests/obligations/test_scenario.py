@@ -70,13 +70,13 @@ entities:
         and "'sometimes'" in msg
     )
     assert "enterprise.bundled_min_share_of_green" in msg and "1.5" in msg
-    assert "entities.0.kind" in msg and "'bank'" in msg
-    assert "entities.0.years" in msg
+    assert "entities[0].kind" in msg and "'bank'" in msg
+    assert "entities[0].years: expected at least 1 item(s), found 0" in msg
     assert len(exc.value.problems) >= 6
 
 
 def test_unreadable_and_not_yaml(tmp_path):
-    with pytest.raises(ScenarioError, match="cannot read"):
+    with pytest.raises(ScenarioError, match="scenario file not found: .*nope.yaml"):
         load_obligations_scenario(tmp_path / "nope.yaml")
     p = tmp_path / "x.yaml"
     p.write_text("name: [unclosed", encoding="utf-8")

@@ -160,7 +160,8 @@ def test_tou_periods_must_cover_the_day(tmp_path):
         """,
     )
     # mappings merge: the base's `flat` period (6, 7, 11-16) is still there
-    with pytest.raises(ScenarioError, match=r"missing hours \[17, .*23\] and repeated hours \[6, 7, 8\]"):
+    with pytest.raises(ScenarioError, match=r"found hours 17-23 in no period; hour 6 in flat and valley; "
+                       r"hour 7 in flat and valley; hour 8 in peak and valley"):
         load_scenario(path)
 
 

@@ -80,3 +80,38 @@ def test_failed_solve_is_reported_and_controls_come_back(session, monkeypatch):
     ex.controls["self_consumption_min"].value = 0.95
     assert ex.error and "no feasible design" in ex.status.value
     assert not any(c.disabled for c in ex.controls.values())
+
+
+def test_moving_the_year_brings_that_years_export_cap():
+    # hydrogen_grid_2027: cap 40% to 2027, 20% from 2028 (三(一)). The export-cap slider was
+    # never touched, so moving the year must not pin 40%: the 2028 result checks against 20%
+    # and the slider then shows 20%.
+    ex = SizingExplorer("scenarios/hydrogen_grid_2027.yaml", resolution_h=24, background=False)
+    assert ex.controls["export_max_ratio"].value == pytest.approx(0.40)
+    ex.controls["year"].value = 2028
+    row = ex.result.compliance.set_index("rule").loc["export_ratio_cap"]
+    assert row["limit"] == pytest.approx(0.20)
+    assert ex.controls["export_max_ratio"].value == pytest.approx(0.20)
+
+
+def test_a_slider_never_clamps_the_scenarios_own_value():
+    # general_multiuser_grid states a peak-valley limit of 0, below the slider's 0.05 start
+    ex = SizingExplorer("scenarios/general_multiuser_grid.yaml", resolution_h=24,
+                        background=False, solve=False)  # fmt: skip
+    assert ex.controls["peak_valley_limit"].value == 0.0
+    assert ex.values() == {}  # nothing moved: nothing overrides the scenario
+
+
+def test_cancel_stops_a_running_solve_and_says_so():
+    ex = SizingExplorer("bundled:default", resolution_h=2, background=True, solve=False)
+    ex.request({})
+    deadline = threading.Event()
+    for _ in range(100):  # wait until the worker is solving
+        if ex.cancel_button.disabled is False:
+            break
+        deadline.wait(0.05)
+    deadline.wait(0.5)
+    ex.cancel()
+    ex.wait(timeout=30)
+    assert ex.error == "the solve was cancelled"
+    assert "cancelled" in ex.status.value and ex.cancel_button.disabled
