@@ -29,7 +29,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import pandas as pd
 
 from greenscen.base.params import SizingParams
 from greenscen.errors import InfeasibleError, Interrupted, SolverError
@@ -43,7 +42,12 @@ from greenscen.model.core import (
 from greenscen.model.linear import LinearProgram
 from greenscen.model.lp import build_lp
 from greenscen.model.solver import HighsLP
-from greenscen.model.timegrid import TimeGrid, full_grid
+from greenscen.model.timegrid import full_grid
+from greenscen.model.typical_days import (  # noqa: F401 (typical_day_grid re-exported)
+    cluster_days,
+    steps_per_day,
+    typical_day_grid,
+)
 from greenscen.rules.registry import ANNUAL_ROWS
 from greenscen.scenario.inputs import ModelInputs
 
@@ -61,69 +65,6 @@ SLACK_TOL = 1e-6
 # dispatch: letting it grow there hid the miss behind a costly connection (+3% objective).
 MARGIN_GAIN = 1.0
 MARGIN_MIN = 1e-5
-
-
-def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
-    """Return the tsam cluster of each day of the year (``n_periods`` + the extreme days)."""
-    import tsam
-
-    steps = steps_per_day(inputs)
-    n_days = len(inputs.index) // steps
-    data = pd.DataFrame({"load_mw": inputs.total_load_mw.to_numpy(dtype=float)}, index=inputs.index)
-    for k in inputs.cf.columns:
-        data[f"cf:{k}"] = inputs.cf[k].to_numpy(dtype=float)
-    extremes = tsam.ExtremeConfig(
-        method="append", max_period=["load_mw"], min_period=list(data.columns[1:])
-    )
-    res = tsam.aggregate(data, min(n_periods, n_days - 3), period_duration=24, extremes=extremes)
-    return np.asarray(res.cluster_assignments, dtype=int)[:n_days]
-
-
-def steps_per_day(inputs: ModelInputs) -> int:
-    """Return the number of time steps in a day of the inputs."""
-    return int(round(24 / float(inputs.duration_h.iloc[0])))
-
-
-def typical_day_grid(
-    inputs: ModelInputs,
-    params: SizingParams,
-    n_periods: int,
-    extra_days=(),
-    days: np.ndarray | None = None,
-) -> TimeGrid:
-    """Return a grid of ``n_periods`` (+ extreme) typical days, weighted by their day counts.
-
-    Each day in ``extra_days`` (day numbers of the year) is a typical day of its own; ``days``
-    is the clustering of :func:`cluster_days`, computed when not given.
-    """
-    steps = steps_per_day(inputs)
-    days = cluster_days(inputs, n_periods) if days is None else np.array(days)
-    n_days = len(days)
-    for d in sorted({int(d) for d in extra_days if 0 <= d < n_days}):
-        days[d] = days.max() + 1
-    used, seq = np.unique(days, return_inverse=True)  # renumber the clusters 0..p-1
-    counts = np.bincount(seq, minlength=len(used)).astype(float)
-
-    def typical(values: np.ndarray) -> np.ndarray:
-        per_day = values[: n_days * steps].reshape(n_days, steps)
-        sums = np.zeros((len(used), steps))
-        np.add.at(sums, seq, per_day)
-        return (sums / counts[:, None]).ravel()
-
-    n = len(used) * steps
-    period = np.repeat(np.arange(len(used)), steps)
-    window = period if params.policy.peak_valley_window != "Y" else np.zeros(n, dtype=int)
-    return TimeGrid(
-        load_mw=typical(inputs.total_load_mw.to_numpy(dtype=float)),
-        cf={k: typical(inputs.cf[k].to_numpy(dtype=float)) for k in inputs.cf.columns},
-        duration_h=typical(inputs.duration_h.to_numpy(dtype=float)),
-        weight=np.repeat(counts, steps),
-        period=period,
-        window=window,
-        energy_price=typical(inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float)),
-        export_price=typical(inputs.export_price_yuan_per_mwh.to_numpy(dtype=float)),
-        sequence=seq,
-    )
 
 
 def slack_misses(lp: LinearProgram, x: np.ndarray, steps: int, load_mwh: float) -> dict:
