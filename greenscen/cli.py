@@ -25,7 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--overwrite", action="store_true", help="replace earlier greenscen results")
     run.add_argument("--mode", choices=["exact", "fast"], default="exact", help="sizing mode")
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
-    run.add_argument("--lang", choices=["en", "zh"], default="en", help="chart labels (default en)")
+    run.add_argument("--lang", choices=["en", "zh"], default="en", help="labels of charts and tables (default en)")
+    run.add_argument("--quiet", action="store_true", help="no stage progress on the terminal")
+    run.add_argument("--verbose", action="store_true", help="also show HiGHS's solver log")
     run.add_argument(
         "--backend",
         choices=["arrays", "pyomo"],
@@ -123,6 +125,8 @@ def _main(argv: list[str] | None) -> int:
                 not args.no_charts,
                 args.backend,
                 args.lang,
+                quiet=args.quiet,
+                verbose=args.verbose,
             )
         if args.command == "validate":
             if is_obligations_file(args.scenario):

@@ -146,6 +146,7 @@ def run_scenario(
     diagnose: bool = True,
     *,
     mode: str | None = None,
+    progress=None,
 ) -> SizingResult:
     """Size the project of a scenario and verify every rule on its hourly dispatch.
 
@@ -164,12 +165,16 @@ def run_scenario(
     diagnose : bool
         When the scenario is infeasible, solve the elastic LP to say which rules would have
         to give way, where and by how much (costs about one more solve).
+    progress : callable, optional
+        ``progress(stage, event)`` around build, solve and verify (``greenscen.progress``).
     """
+    from greenscen.progress import no_progress
     from greenscen.session import SizingSession
 
     ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
     session = SizingSession(ls, solve_mode=mode or solve_mode, highs_options=highs_options,
-                            backend=backend, diagnose=diagnose)  # fmt: skip
+                            backend=backend, diagnose=diagnose,
+                            progress=progress or no_progress)  # fmt: skip
     result = session.solve()
     result.extra.pop("session", None)
     if check and not result.compliant:
@@ -190,28 +195,40 @@ def cli_run(
     charts: bool,
     backend: str = "arrays",
     lang: str = "en",
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> int:
-    """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input."""
-    from greenscen.io.output import check_output_dir, output_lock
+    """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
 
+    On a terminal the stages show as they run (``quiet`` silences them); ``verbose`` adds
+    HiGHS's own log.
+    """
+    from greenscen.io.output import check_output_dir, output_lock
+    from greenscen.progress import TerminalProgress
+    from greenscen.results.formatting import compliance_view, headline_view
+
+    progress = TerminalProgress(enabled=False if quiet else None)
+    progress("load", "start")
     ls = load_sizing_scenario(scenario)
     check_output_dir(out, overwrite)  # a destination that cannot take the results: before solving
+    progress("load", "end")
+    options = {"output_flag": True, "log_to_console": True} if verbose else None
     with output_lock(out):  # a second run writing the same folder meanwhile fails cleanly
         try:
-            result = run_scenario(ls, solve_mode, check=False, backend=backend)
+            result = run_scenario(ls, solve_mode, check=False, highs_options=options,
+                                  backend=backend, progress=progress)  # fmt: skip
         except InfeasibleError as exc:
             print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
             return 1
+        progress("write", "start")
         result.write(out, overwrite=overwrite, charts=charts, lang=lang)
-    caps = ", ".join(f"{k} {v:,.1f}" for k, v in result.capacities.items())
+        progress("write", "end")
     t = result.timings
-    print(f"{result.name}: {caps}")
-    print(
-        f"cost {result.cost['total_annual_yuan'] / 1e6:,.2f} million yuan/yr "
-        f"({result.cost['cost_per_mwh_load_yuan']:,.1f} yuan/MWh of load); "
-        f"build {t.get('build_s', 0):.2f} s, solve {t.get('solve_s', 0):.2f} s"
-    )
-    print(result.compliance[["rule", "value", "limit", "ok", "clause"]].to_string(index=False))
+    print(f"{result.name} ({result.loaded.scenario.year}, {solve_mode} mode): "
+          f"build {t.get('build_s', 0):.2f} s, solve {t.get('solve_s', 0):.1f} s")  # fmt: skip
+    print(headline_view(result.capacities, result.ratios(), result.cost, lang).to_string(index=False))
+    print()
+    print(compliance_view(result.compliance, lang).to_string(index=False))
     print(f"wrote {Path(out).resolve()}")
     if not result.compliant:
         bad = [r for r, ok in zip(result.compliance["rule"], result.compliance["ok"], strict=True) if ok is False]

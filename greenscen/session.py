@@ -30,6 +30,7 @@ from greenscen.base.params import SizingParams
 from greenscen.errors import GreenscenError, InfeasibleError, ScenarioError
 from greenscen.model.core import SolveModel
 from greenscen.model.lp import default_values
+from greenscen.progress import Progress, no_progress
 from greenscen.results.result import SizingResult
 from greenscen.rules import ResolvedRules
 from greenscen.scenario.inputs import ModelInputs
@@ -82,13 +83,18 @@ class SizingSession:
     diagnose : bool
         When a solve is infeasible, solve the elastic LP to say which rules would have to
         give way, where and by how much (about one more solve).
+    progress : callable, optional
+        ``progress(stage, event)`` around the build, solve and verify stages (see
+        ``greenscen.progress``).
     """
 
     def __init__(self, scenario=None, solve_mode: str = "exact", resolution_h: int | None = None,
                  factory: ModelFactory | None = None, highs_options: dict | None = None,
-                 backend: str = "arrays", diagnose: bool = False):  # fmt: skip
+                 backend: str = "arrays", diagnose: bool = False,
+                 progress: Progress = no_progress):  # fmt: skip
         from greenscen.run import resolve
 
+        self.progress = progress
         self.base = variant(scenario, resolution_h=resolution_h)
         self.solve_mode, self.backend, self.diagnose = solve_mode, backend, diagnose
         self.factory = factory or model_factory(solve_mode, highs_options, backend)
@@ -108,7 +114,9 @@ class SizingSession:
 
     def _build(self) -> None:
         t0 = time.perf_counter()
+        self.progress("build", "start")
         self.model = self.factory(self.inputs, self.params, self.rules)
+        self.progress("build", "end")
         self.build_s = time.perf_counter() - t0
         self.builds += 1
         self._applied = default_values(self.params)
@@ -199,7 +207,13 @@ class SizingSession:
         t0 = time.perf_counter()
         rules, params, rebuilt = self._apply(ls)
         t1 = time.perf_counter()
-        sol = self._solve()
+        self.progress("solve", "start")
+        try:
+            sol = self._solve()
+        except BaseException:
+            self.progress("solve", "fail")
+            raise
+        self.progress("solve", "end")
         t2 = time.perf_counter()
         self.values, self.loaded = values, ls
         self.solves += 1
@@ -212,7 +226,9 @@ class SizingSession:
         session = {"changes": dict(changes), "rebuilt": rebuilt, "apply_s": t1 - t0,
                    "solve_s": t2 - t1, "builds": self.builds}  # fmt: skip
         extra = dict(sol.extra) | {"session": session}
+        self.progress("verify", "start")
         self.result = assemble_result(ls, rules, inputs, params, sol, self.solve_mode, extra)
+        self.progress("verify", "end")
         self.log.append(session | {"total_s": time.perf_counter() - t0})
         return self.result
 

@@ -104,6 +104,23 @@ class SizingResult:
             **self.extra,
         }
 
+    def compliance_table_for_csv(self, lang: str = "en") -> pd.DataFrame:
+        """Return the compliance table with full-precision numbers and the brief-ready text.
+
+        The numeric columns stay as computed; ``label``, ``value_text``, ``limit_text``,
+        ``margin_text`` and ``status`` are what a reader sees (greenscen.results.formatting).
+        """
+        from greenscen.results.formatting import compliance_view
+
+        view = compliance_view(self.compliance, "en")
+        text = view.rename(columns={"Rule": "label", "Value": "value_text", "Limit": "limit_text",
+                                    "Margin": "margin_text", "Status": "status"})  # fmt: skip
+        if lang == "zh":
+            zh = compliance_view(self.compliance, "zh")
+            text["label"] = zh["规则"].to_numpy()
+        cols = ["label", "value_text", "limit_text", "margin_text", "status"]
+        return pd.concat([self.compliance.reset_index(drop=True), text[cols]], axis=1)
+
     def write(
         self, out: str | Path, overwrite: bool = False, charts: bool = True, lang: str = "en"
     ) -> Path:
@@ -114,7 +131,7 @@ class SizingResult:
             hourly.index = hourly.index.strftime("%Y-%m-%d %H:%M")
             hourly.index.name = "time"
             hourly.to_csv(tmp / "hourly.csv", float_format="%.6g")
-            self.compliance.to_csv(tmp / "compliance.csv", index=False)
+            self.compliance_table_for_csv(lang).to_csv(tmp / "compliance.csv", index=False)
             if charts:
                 from greenscen.charts.sizing import write_sizing_charts
 

@@ -20,6 +20,7 @@ import ipywidgets as w
 import pandas as pd
 
 from greenscen.errors import GreenscenError
+from greenscen.results.formatting import compliance_view, headline_view
 from greenscen.rules.registry import TUNABLE_RULES
 from greenscen.session import SizingSession
 from greenscen.tweaks import TWEAKS
@@ -50,23 +51,14 @@ def render_charts(result, lang: str = "en", dpi: int = 80) -> dict[str, bytes]:
     }
 
 
-def summary_frame(result) -> pd.DataFrame:
+def summary_frame(result, lang: str = "en") -> pd.DataFrame:
     """Return the headline numbers of a result as a two-column table (quantity, value)."""
-    rows = [(k, f"{v:,.1f}") for k, v in result.capacities.items()]
-    rows += [(k, f"{v:.1%}") for k, v in result.ratios().items()]
-    rows.append(("total_annual_cost (million yuan)", f"{result.cost['total_annual_yuan'] / 1e6:,.2f}"))
-    rows.append(("cost_per_mwh_load (yuan/MWh)", f"{result.cost['cost_per_mwh_load_yuan']:,.1f}"))
-    return pd.DataFrame(rows, columns=["quantity", "value"])
+    return headline_view(result.capacities, result.ratios(), result.cost, lang)
 
 
-def compliance_html(compliance: pd.DataFrame) -> str:
-    """Return the compliance table as HTML (rule, clause, value, limit, unit, ok)."""
-    cols = [c for c in ("rule", "clause", "value", "limit", "unit", "ok") if c in compliance]
-    df = compliance[cols].copy()
-    for c in ("value", "limit"):
-        df[c] = df[c].map(lambda v: "" if v is None or v != v else f"{float(v):.4g}")
-    df["ok"] = df["ok"].map({True: "✔", False: "✘ FAIL", None: "–"})
-    return df.to_html(index=False, border=0)
+def compliance_html(compliance: pd.DataFrame, lang: str = "en") -> str:
+    """Return the compliance table as HTML, brief-ready (rule, clause, value, limit, margin, status)."""
+    return compliance_view(compliance, lang).to_html(index=False, border=0)
 
 
 class SizingExplorer:
@@ -240,9 +232,9 @@ class SizingExplorer:
         solve_s = time.perf_counter() - t0
         for name, png in render_charts(result, self.lang).items():
             self.images[name].value = png
-        self.table.value = compliance_html(result.compliance)
+        self.table.value = compliance_html(result.compliance, self.lang)
         self._refresh_controls()
-        self.summary.value = summary_frame(result).to_html(index=False, border=0)
+        self.summary.value = summary_frame(result, self.lang).to_html(index=False, border=0)
         log = self.session.log[-1]
         state = "compliant" if result.compliant else "NOT compliant"
         self._set_busy(False, f"{state}; re-solve {solve_s:.1f} s (model built {self.session.builds}×, "
