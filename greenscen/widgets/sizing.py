@@ -28,6 +28,14 @@ from greenscen.tweaks import TWEAKS
 # The year, every rule limit of the registry (those not in force are left out), two design values.
 DEFAULT_CONTROLS = ("year", *TUNABLE_RULES, "storage_energy_capex_yuan_per_kwh", "connection_mw")
 CHARTS = ("dispatch_week", "monthly_balance", "compliance_margins")
+_CHART_TITLES = {"dispatch_week": ("Dispatch week", "典型周运行"),
+                 "monthly_balance": ("Monthly balance", "月度电量平衡"),
+                 "compliance_margins": ("Compliance margins", "合规裕度")}  # fmt: skip
+_UNITS_ZH = {"yuan/kWh": "元/kWh", "yuan/kW": "元/kW", "yuan/MWh": "元/MWh"}
+_CANCEL = ("Cancel solve", "取消求解")
+
+
+_SLIDER = w.Layout(width="360px")
 
 
 def _png(fig, dpi: int = 80) -> bytes:
@@ -93,12 +101,13 @@ class SizingExplorer:
         self._refreshing = False
         self.error: str | None = None
         names = [c for c in controls if c in self.session.available()]
+        self.labels: dict[str, w.HTML] = {}
         self.controls: dict[str, w.Widget] = {n: self._control(n) for n in names}
         self.status = w.HTML(value="")
         self.images = {c: w.Image(format="png", layout=w.Layout(max_width="900px")) for c in CHARTS}
         self.table = w.HTML()
         self.summary = w.HTML()
-        self.cancel_button = w.Button(description="Cancel solve", disabled=True,
+        self.cancel_button = w.Button(description=_CANCEL[lang == "zh"], disabled=True,
                                       button_style="warning", icon="stop")  # fmt: skip
         self.cancel_button.on_click(lambda _: self.cancel())
         for name, ctl in self.controls.items():
@@ -112,28 +121,34 @@ class SizingExplorer:
         tw = TWEAKS[name]
         lo, hi, step = tw.slider
         value = self.session.current(name)
-        style = {"description_width": "initial"}
-        desc = tw.label(self.lang) + (f" [{tw.unit}]" if tw.unit and tw.unit != "share" else "")
+        style = {"description_width": "0px"}
+        unit = _UNITS_ZH.get(tw.unit, tw.unit) if self.lang == "zh" else tw.unit
+        desc = tw.label(self.lang) + (f" [{unit}]" if unit and unit not in ("share", "rate") else "")
+        self.labels[name] = w.HTML(f"<b>{desc}</b>" + (
+            (" (0 = 优化)" if self.lang == "zh" else " (0 = optimise)") if name == "connection_mw" else ""))
+        desc = ""
         if name == "year":
             return w.IntSlider(value=int(value), min=lo, max=hi, step=step, description=desc,
-                               continuous_update=False, style=style)
+                               continuous_update=False, style=style, layout=_SLIDER)
         if name == "connection_mw":
             # 0 means "let the optimiser choose"; a positive value fixes the connection.
             return w.FloatSlider(value=float(value or 0.0), min=lo, max=hi, step=step,
-                                 description=desc + " (0 = optimise)", continuous_update=False,
-                                 style=style, readout_format=".0f")
+                                 description=desc, continuous_update=False,
+                                 style=style, readout_format=".0f", layout=_SLIDER)
         value = float(value) if value is not None else lo
         lo, hi = min(lo, value), max(hi, value)  # never clamp the scenario's own value
         fmt = ".0%" if tw.unit in ("share", "rate") else ".2f" if tw.unit == "MWh/MWh" else ".0f"
         return w.FloatSlider(value=value, min=lo, max=hi, step=step, description=desc,
-                             continuous_update=False, style=style, readout_format=fmt)
+                             continuous_update=False, style=style, readout_format=fmt,
+                             layout=_SLIDER)
 
     def _layout(self) -> w.Widget:
-        ctl_box = w.VBox([*self.controls.values(), self.status, self.cancel_button],
-                         layout=w.Layout(width="420px"))  # fmt: skip
+        rows = [w.VBox([self.labels[n], c]) for n, c in self.controls.items()]
+        ctl_box = w.VBox([*rows, self.status, self.cancel_button],
+                         layout=w.Layout(width="380px", min_width="380px"))  # fmt: skip
         charts = w.Tab(children=[self.images[c] for c in CHARTS])
         for i, c in enumerate(CHARTS):
-            charts.set_title(i, c.replace("_", " "))
+            charts.set_title(i, _CHART_TITLES[c][self.lang == "zh"])
         right = w.VBox([self.summary, charts, self.table])
         return w.HBox([ctl_box, right])
 
@@ -221,7 +236,7 @@ class SizingExplorer:
 
     def _solve(self, values: dict) -> None:
         self.error = None
-        self._set_busy(True, "solving…")
+        self._set_busy(True, "求解中…" if self.lang == "zh" else "solving…")
         t0 = time.perf_counter()
         try:
             result = self.session.update(**values)
@@ -236,9 +251,16 @@ class SizingExplorer:
         self._refresh_controls()
         self.summary.value = summary_frame(result, self.lang).to_html(index=False, border=0)
         log = self.session.log[-1]
-        state = "compliant" if result.compliant else "NOT compliant"
-        self._set_busy(False, f"{state}; re-solve {solve_s:.1f} s (model built {self.session.builds}×, "
-                              f"solves {self.session.solves})" + (" - rebuilt" if log["rebuilt"] else ""))
+        rebuilt = log["rebuilt"]
+        if self.lang == "zh":
+            state = "全部达标" if result.compliant else "存在不达标项"
+            text = (f"{state}；求解 {solve_s:.1f} 秒（模型构建 {self.session.builds} 次，求解 "
+                    f"{self.session.solves} 次）" + ("，已重建" if rebuilt else ""))  # fmt: skip
+        else:
+            state = "compliant" if result.compliant else "NOT compliant"
+            text = (f"{state}; re-solve {solve_s:.1f} s (model built {self.session.builds}×, "
+                    f"solves {self.session.solves})" + (" - rebuilt" if rebuilt else ""))  # fmt: skip
+        self._set_busy(False, text)
 
     def wait(self, timeout: float = 600.0) -> None:
         """Block until no solve is running or waiting (for tests and scripts)."""
