@@ -330,3 +330,16 @@ def test_mutated_profiles_never_end_in_a_traceback(tmp_path, kind, seed):
     rc, out, err = run_cli("validate", str(scn))
     assert rc in (0, 2)
     assert (rc == 0 and "valid" in out) or err.startswith("greenscen: ")
+
+
+def test_fifteen_minute_meter_data_with_a_chinese_header_is_averaged_to_hours(tmp_path):
+    # 35,040 quarter-hours of 40, 60, 40, 60 MW: each hour averages to 50 MW, 438,000 MWh a year
+    idx = pd.date_range("2027-01-01", periods=8760 * 4, freq="15min")
+    values = np.tile([40.0, 60.0], 8760 * 2)
+    path = tmp_path / "meter.csv"
+    pd.DataFrame({"时间": idx.strftime("%Y-%m-%d %H:%M"), "mw": values}).to_csv(path, index=False)
+    rc, out, err = run_cli("validate", str(user_scenario(tmp_path, path)))
+    assert rc == 0, err
+    assert "438,000 MWh load" in out
+    assert err.strip() == (f"greenscen: note: {path}: column 'mw': 15-minute data averaged to "
+                           "8760 hourly values (4 per hour)")  # fmt: skip

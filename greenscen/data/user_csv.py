@@ -22,6 +22,8 @@ from greenscen.errors import DataError
 HOURS_PER_YEAR = 8760
 HOURS_PER_LEAP_YEAR = 8784
 TIME_COLUMN = "time"
+# Header names read as the time column (case-insensitive): English and Chinese meter exports.
+TIME_ALIASES = ("time", "datetime", "date_time", "timestamp", "时间", "日期时间", "时刻", "数据时间")
 MISSING_TOKENS = frozenset({"", "nan", "na", "n/a", "#n/a", "null", "none"})
 ENCODINGS = ("utf-8-sig", "gb18030")  # Excel in China often saves CSV as GBK
 LOCAL_TIMEZONE = "Asia/Shanghai"
@@ -125,7 +127,7 @@ def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFram
 
 def _pick_columns(table: pd.DataFrame, source: str, column: str | None) -> tuple[str, str]:
     columns = list(table.columns)
-    time_col = next((c for c in columns if c.lower() == TIME_COLUMN), None)
+    time_col = next((c for c in columns if c.strip().lower() in TIME_ALIASES), None)
     values = [c for c in columns if c != time_col]
     hint = ""
     if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t")):
@@ -133,7 +135,7 @@ def _pick_columns(table: pd.DataFrame, source: str, column: str | None) -> tuple
     if time_col is None:
         want = f" for column {column!r}" if column else ""
         raise DataError(
-            f"expected a {TIME_COLUMN!r} column{want}; found columns "
+            f"expected a time column ({', '.join(map(repr, TIME_ALIASES))}){want}; found columns "
             f"{', '.join(repr(c) for c in columns) or 'none'}{hint}",
             source,
         )
@@ -258,6 +260,33 @@ def _check_steps(index: pd.DatetimeIndex, column: str) -> list[str]:
     return [f"column {column!r}: expected regular hourly steps; found {found}{total}"]
 
 
+def _average_sub_hourly(index: pd.DatetimeIndex, values: np.ndarray):
+    """Return hourly means of regular 5/10/15/20/30-minute data, and a notice; else as given.
+
+    Meter data come every 15 or 30 minutes; the model's step is an hour (or more), so powers
+    are averaged over each whole hour. Hours with missing sub-steps are left for the regular
+    step check to report.
+    """
+    if len(index) < 2:
+        return index, values, ""
+    steps = pd.TimedeltaIndex(index[1:] - index[:-1])
+    step = steps[0]
+    minutes = step.total_seconds() / 60
+    if not (0 < minutes < 60 and 60 % minutes == 0 and (steps == step).all()):
+        return index, values, ""
+    per_hour = int(60 // minutes)
+    series = pd.Series(values, index=index)
+    hours = series.index.floor("h")
+    counts = series.groupby(hours).size()
+    if (counts != per_hour).any():
+        return index, values, ""
+    means = series.groupby(hours).mean()
+    means.index.name = index.name
+    notice = (f"{int(minutes)}-minute data averaged to {len(means)} hourly values "
+              f"({per_hour} per hour)")  # fmt: skip
+    return pd.DatetimeIndex(means.index), means.to_numpy(dtype=float), notice
+
+
 def _duration(step: pd.Timedelta) -> str:
     minutes = int(step.total_seconds() // 60)
     if minutes % 60:
@@ -340,6 +369,9 @@ def read_profile_csv(
     if time_problems or value_problems:
         raise DataError(time_problems + value_problems, source)
 
+    index, values, notice = _average_sub_hourly(index, values)
+    if notice:
+        warnings.warn(f"{source}: column {value_col!r}: {notice}", UserWarning, stacklevel=2)
     problems = _check_steps(index, time_col)
     feb29 = _is_feb29(index)
     if not problems and len(index) == HOURS_PER_LEAP_YEAR and feb29.sum() == 24:

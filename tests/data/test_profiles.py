@@ -355,10 +355,12 @@ def test_user_csv_gap_names_the_first_offending_timestamp(tmp_path):
 
 
 def test_user_csv_sub_hourly_steps(tmp_path):
+    # 8760 quarter-hours are averaged to 2190 hours (a notice), then fall short of a year
     times = pd.date_range("2025-01-01", periods=8760, freq="15min")
     path = write_profile(tmp_path / "quarter.csv", times, {"pv": ramp()})
-    message = raise_data_error(path, column="pv")
-    assert "'time'" in message and "15 min" in message and "hourly" in message
+    with pytest.warns(UserWarning, match="15-minute data averaged to 2190 hourly values"):
+        message = raise_data_error(path, column="pv")
+    assert "expected 8760 hourly rows" in message and "found 2190" in message
 
 
 def test_user_csv_duplicate_timestamp(tmp_path):
