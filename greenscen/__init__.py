@@ -21,6 +21,7 @@ _LAZY = {
     "load_scenario": ("greenscen.scenario", "load_scenario"),
     "run_scenario": ("greenscen.run", "run_scenario"),
     "SizingResult": ("greenscen.results.result", "SizingResult"),
+    "load_result": ("greenscen.results.result", "load_result"),
     "SizingSession": ("greenscen.session", "SizingSession"),
     "compare_scenarios": ("greenscen.compare", "compare_scenarios"),
 }

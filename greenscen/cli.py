@@ -27,6 +27,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
     run.add_argument("--lang", choices=["en", "zh"], default="en", help="labels of charts and tables (default en)")
     run.add_argument("--quiet", action="store_true", help="no stage progress on the terminal")
+    run.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                     help="change one scenario value without editing the file (repeatable), "
+                          "e.g. --set technologies.pv.capex_yuan_per_kw=2800 --set year=2028")
+    run.add_argument("--resolution", type=int, metavar="HOURS",
+                     help="time step in hours (same as --set time.resolution_h=HOURS)")
+    run.add_argument("--formats", default="png", metavar="png,svg,pdf",
+                     help="chart formats, comma-separated (default png)")
+    run.add_argument("--excel", action="store_true",
+                     help="also write results.xlsx (capacities, costs, compliance, tracing, hourly)")
     run.add_argument("--verbose", action="store_true", help="also show HiGHS's solver log")
     run.add_argument(
         "--backend",
@@ -75,6 +84,47 @@ class Terminated(KeyboardInterrupt):
 
 def _on_sigterm(signum, frame):
     raise Terminated()
+
+
+def parse_sets(items: list[str], resolution_h: int | None = None) -> dict:
+    """Return the nested scenario overrides of ``--set key.path=value`` (values read as YAML).
+
+    >>> parse_sets(["technologies.pv.capex_yuan_per_kw=2800", "year=2028"], 4)
+    {'technologies': {'pv': {'capex_yuan_per_kw': 2800}}, 'year': 2028, 'time': {'resolution_h': 4}}
+    """
+    import yaml
+
+    from greenscen.scenario.load import deep_merge
+
+    out: dict = {}
+    problems = []
+    for item in items:
+        key, sep, text = item.partition("=")
+        path = [k for k in key.strip().split(".") if k]
+        if not sep or not path:
+            problems.append(f"--set: expected KEY.PATH=VALUE (e.g. year=2028), found {item!r}")
+            continue
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            value = text
+        for k in reversed(path):
+            value = {k: value}
+        out = deep_merge(out, value)
+    if resolution_h is not None:
+        out = deep_merge(out, {"time": {"resolution_h": resolution_h}})
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """Return the chart formats of ``--formats png,svg,pdf``."""
+    formats = tuple(f.strip().lower().lstrip(".") for f in text.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad or not formats:
+        raise ScenarioError(f"--formats: expected some of png, svg, pdf, found {text!r}")
+    return formats
 
 
 def _plain_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -127,6 +177,9 @@ def _main(argv: list[str] | None) -> int:
                 args.lang,
                 quiet=args.quiet,
                 verbose=args.verbose,
+                overrides=parse_sets(args.set, args.resolution),
+                formats=parse_formats(args.formats),
+                excel=args.excel,
             )
         if args.command == "validate":
             if is_obligations_file(args.scenario):

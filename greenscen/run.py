@@ -197,11 +197,14 @@ def cli_run(
     lang: str = "en",
     quiet: bool = False,
     verbose: bool = False,
+    overrides: dict | None = None,
+    formats: tuple[str, ...] = ("png",),
+    excel: bool = False,
 ) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
 
     On a terminal the stages show as they run (``quiet`` silences them); ``verbose`` adds
-    HiGHS's own log.
+    HiGHS's own log. ``overrides`` (from ``--set``) merge over the scenario file's values.
     """
     from greenscen.io.output import check_output_dir, output_lock
     from greenscen.progress import TerminalProgress
@@ -209,7 +212,7 @@ def cli_run(
 
     progress = TerminalProgress(enabled=False if quiet else None)
     progress("load", "start")
-    ls = load_sizing_scenario(scenario)
+    ls = load_sizing_scenario(scenario, **(overrides or {}))
     check_output_dir(out, overwrite)  # a destination that cannot take the results: before solving
     progress("load", "end")
     options = {"output_flag": True, "log_to_console": True} if verbose else None
@@ -221,7 +224,8 @@ def cli_run(
             print(f"greenscen: {ls.scenario.name}: infeasible. {exc}", file=sys.stderr)
             return 1
         progress("write", "start")
-        result.write(out, overwrite=overwrite, charts=charts, lang=lang)
+        result.write(out, overwrite=overwrite, charts=charts, lang=lang, formats=formats,
+                     excel=excel)  # fmt: skip
         progress("write", "end")
     t = result.timings
     print(f"{result.name} ({result.loaded.scenario.year}, {solve_mode} mode): "

@@ -146,9 +146,11 @@ def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scen
     return finish_figure(fig, _TITLES["compliance"][lang == "zh"], "source_sizing", scenario=scenario, lang=lang)
 
 
-def write_sizing_charts(result, folder: Path, lang: str = "en") -> list[Path]:
-    """Write the three PNG charts of a sizing result into ``folder``; return their paths."""
+def write_sizing_charts(result, folder: Path, lang: str = "en", formats=("png",)) -> list[Path]:
+    """Write the three charts of a sizing result into ``folder`` (PNG 300 dpi, SVG, PDF)."""
     import matplotlib.pyplot as plt
+
+    from greenscen.charts.style import export_figure
 
     paths = []
     for name, fig in (
@@ -156,8 +158,6 @@ def write_sizing_charts(result, folder: Path, lang: str = "en") -> list[Path]:
         ("monthly_balance", monthly_balance(result.hourly, lang=lang, scenario=result.name)),
         ("compliance_margins", compliance_margins(result.compliance, lang=lang, scenario=result.name)),
     ):
-        path = Path(folder) / f"{name}.png"
-        fig.savefig(path, dpi=300, bbox_inches="tight")
+        paths += export_figure(fig, Path(folder) / name, formats)
         plt.close(fig)
-        paths.append(path)
     return paths

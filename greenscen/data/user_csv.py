@@ -61,8 +61,8 @@ def _decode(path: Path, source: str, wanted: str) -> str:
         raise DataError(f"cannot read the file{wanted}: {exc.strerror or exc}", source) from None
     if b"\x00" in raw[:4096]:
         raise DataError(
-            f"expected a text CSV file, found binary data{wanted} "
-            "(an Excel workbook? save it as CSV)",
+            f"expected a text CSV file or an .xlsx workbook, found binary data{wanted} "
+            "(an old .xls workbook? save it as .xlsx or CSV)",
             source,
         )
     for encoding in ENCODINGS:
@@ -76,9 +76,42 @@ def _decode(path: Path, source: str, wanted: str) -> str:
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)\s*$")
 
 
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _excel_rows(path: Path, source: str, wanted: str) -> list[list[str]]:
+    """Return the first sheet of an Excel workbook as rows of text cells (openpyxl)."""
+    import datetime as dt
+
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
+        raise DataError(f"cannot read the Excel workbook{wanted}: {exc}", source) from None
+
+    def text(v) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return v.strftime("%Y-%m-%d %H:%M")
+        return str(v)
+
+    sheet = book.worksheets[0]
+    rows = [[text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
 def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFrame:
-    """Return every cell as text, one row per data line (blank lines kept as empty rows)."""
+    """Return every cell as text, one row per data line (blank lines kept as empty rows).
+
+    CSV (UTF-8 or GB18030; ',' or, from comma-decimal Excel, ';' with decimal commas) or the
+    first sheet of an Excel workbook (.xlsx).
+    """
     wanted = f" (looking for column {column!r})" if column else ""
+    if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
+        return _table_from_rows(_excel_rows(path, source, wanted), source, wanted)
     text = _decode(path, source, wanted)
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     # Excel in comma-decimal locales writes ';' between fields and ',' as the decimal mark
@@ -89,6 +122,11 @@ def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFram
             rows = [[_DECIMAL_COMMA.sub(r"\1.\2", cell) for cell in row] for row in rows]
     except csv.Error as exc:
         raise DataError(f"cannot read the file as CSV{wanted}: {exc}", source) from None
+    return _table_from_rows(rows, source, wanted)
+
+
+def _table_from_rows(rows: list[list[str]], source: str, wanted: str) -> pd.DataFrame:
+    """Return the text table of ``rows`` (the first is the header), checked for shape."""
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()  # trailing blank lines
     if not rows:

@@ -122,21 +122,86 @@ class SizingResult:
         return pd.concat([self.compliance.reset_index(drop=True), text[cols]], axis=1)
 
     def write(
-        self, out: str | Path, overwrite: bool = False, charts: bool = True, lang: str = "en"
+        self, out: str | Path, overwrite: bool = False, charts: bool = True, lang: str = "en",
+        formats=("png",), excel: bool = False,
     ) -> Path:
-        """Write summary.json, hourly.csv, compliance.csv and the PNG charts, whole or not at all."""
+        """Write summary.json, hourly.csv, compliance.csv and the charts, whole or not at all.
+
+        ``formats`` of the charts (png, svg, pdf); ``excel`` adds results.xlsx. The folder
+        reads back with :func:`load_result`.
+        """
         with output_dir(out, overwrite=overwrite) as tmp:
             write_json(tmp / "summary.json", self.summary())
             hourly = self.hourly.copy()
             hourly.index = hourly.index.strftime("%Y-%m-%d %H:%M")
             hourly.index.name = "time"
-            hourly.to_csv(tmp / "hourly.csv", float_format="%.6g")
+            hourly.to_csv(tmp / "hourly.csv", float_format="%.10g")  # reads back to ~1e-10
             self.compliance_table_for_csv(lang).to_csv(tmp / "compliance.csv", index=False)
+            if excel:
+                self.write_excel(tmp / "results.xlsx", lang)
             if charts:
                 from greenscen.charts.sizing import write_sizing_charts
 
-                write_sizing_charts(self, tmp, lang=lang)
+                write_sizing_charts(self, tmp, lang=lang, formats=formats)
         return Path(out)
+
+    def write_excel(self, path: Path, lang: str = "en") -> Path:
+        """Write a workbook for people: headline, costs, compliance, tracing and hourly sheets."""
+        from greenscen.results.formatting import compliance_view, headline_view
+
+        with pd.ExcelWriter(path, engine="openpyxl") as book:
+            headline_view(self.capacities, self.ratios(), self.cost, lang).to_excel(
+                book, sheet_name="headline", index=False)  # fmt: skip
+            pd.Series(self.cost, name="yuan_per_year").to_frame().to_excel(book, sheet_name="cost")
+            compliance_view(self.compliance, lang).to_excel(book, sheet_name="compliance", index=False)
+            self.compliance.to_excel(book, sheet_name="compliance_numbers", index=False)
+            self.tracing.to_excel(book, sheet_name="tracing")
+            hourly = self.hourly.copy()
+            hourly.index = hourly.index.strftime("%Y-%m-%d %H:%M")
+            hourly.to_excel(book, sheet_name="hourly")
+        return path
+
+
+def load_result(folder: str | Path) -> SizingResult:
+    """Return the result a greenscen run wrote to ``folder`` (summary.json, hourly.csv, ...).
+
+    The scenario is rebuilt from the fully resolved copy in summary.json and its rules are
+    resolved again, so the object is the one the run returned: same capacities, hourly
+    dispatch, energies, costs, compliance and tracing (``summary()`` gives the same payload).
+    """
+    import json
+
+    from greenscen.errors import DataError
+    from greenscen.run import resolve_rules_of
+    from greenscen.scenario.load import scenario_from_dict
+
+    folder = Path(folder)
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        hourly = pd.read_csv(folder / "hourly.csv", index_col="time", parse_dates=["time"])
+        compliance = pd.read_csv(folder / "compliance.csv", keep_default_na=False, na_values=[""])
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(f"expected a greenscen output folder (summary.json, hourly.csv, "
+                        f"compliance.csv), found {exc}", source=str(folder)) from None  # fmt: skip
+    compliance = compliance[[c for c in compliance.columns if c not in (
+        "label", "value_text", "limit_text", "margin_text", "status")]]  # fmt: skip
+    compliance["ok"] = pd.Series([{"True": True, "False": False}.get(str(v)) for v in compliance["ok"]],
+                                 dtype=object)  # fmt: skip
+    compliance["note"] = compliance["note"].where(compliance["note"].notna(), None)
+    loaded = scenario_from_dict(summary["scenario"], folder, str(folder / "summary.json"))
+    loaded = LoadedScenario(loaded.scenario, loaded.source, loaded.base_dir, tuple(summary["scenario_files"]))
+    tracing = pd.DataFrame(summary["tracing"])
+    tracing = tracing.set_index(tracing.columns[0])
+    known = {"greenscen_version", "name", "mode", "compliant", "capacities", "energy", "ratios", "cost",
+             "objective_yuan", "compliance", "tracing", "timings", "scenario", "scenario_sha256",
+             "scenario_files", "rules"}  # fmt: skip
+    return SizingResult(
+        loaded=loaded, rules=resolve_rules_of(loaded), mode=summary["mode"],
+        capacities=summary["capacities"], hourly=hourly, energy=summary["energy"],
+        cost=summary["cost"], compliance=compliance, tracing=tracing, timings=summary["timings"],
+        objective_yuan=summary["objective_yuan"],
+        extra={k: v for k, v in summary.items() if k not in known},
+    )  # fmt: skip
 
 
 def _num(v):
