@@ -125,6 +125,45 @@ SEQUENCE = [
 ]
 
 
+# Slider moves in the explorer (fast mode, full year hourly), each from the state the previous
+# left, as a planner moves them (issue 11: a move must answer in <= 2 s).
+SLIDER_MOVES = [
+    ("storage_energy_capex_yuan_per_kwh", 200.0),
+    ("storage_energy_capex_yuan_per_kwh", 250.0),
+    ("self_consumption_min", 0.40),
+    ("self_consumption_min", 0.45),
+    ("utilisation_min", 0.92),
+    ("peak_valley_limit", 0.2),
+    ("wind_capex_yuan_per_kw", 3500.0),
+    ("pv_capex_yuan_per_kw", 2500.0),
+]
+
+
+def bench_slider(runs: int) -> dict:
+    """Time explorer-style updates of a fast SizingSession (full result each), median of runs."""
+    from greenscen.session import SizingSession
+
+    times: list[list[float]] = [[] for _ in SLIDER_MOVES]
+    compliant = []
+    for _ in range(runs):
+        s = SizingSession(None, solve_mode="fast")
+        s.solve()
+        for i, (name, value) in enumerate(SLIDER_MOVES):
+            t = time.perf_counter()
+            res = s.update(**{name: value})
+            times[i].append(time.perf_counter() - t)
+            compliant.append(res.compliant)
+    per_move = [_median(t) for t in times]
+    return {"moves": [f"{n} = {v:g}" for n, v in SLIDER_MOVES], "seconds": per_move,
+            "median_s": _median(per_move), "all_compliant": all(compliant)}  # fmt: skip
+
+
+def slider_table(r: dict) -> str:
+    rows = "".join(f"| {m} | {t:.2f} |\n" for m, t in zip(r["moves"], r["seconds"], strict=True))
+    return ("| explorer slider move (fast mode, full year hourly, full result) | s |\n|---|---|\n"
+            + rows + f"| **median** | **{r['median_s']:.2f}** (all compliant: {r['all_compliant']}) |\n")
+
+
 def bench_sequence(runs: int) -> list[dict]:
     """Time fast re-solves along ``SEQUENCE`` (median of ``runs``); compare with exact."""
     ls = load_scenario(None)
@@ -197,9 +236,13 @@ def main(argv=None) -> int:
         "--options", action="store_true", help="compare HiGHS options (exact, default scenario)"
     )
     ap.add_argument("--sequence-only", action="store_true", help="only the re-solve sequence")
+    ap.add_argument("--slider-only", action="store_true", help="only the explorer slider moves")
     a = ap.parse_args(argv)
     if a.sequence_only:
         print(sequence_table(bench_sequence(a.runs)))
+        return 0
+    if a.slider_only:
+        print(slider_table(bench_slider(a.runs)))
         return 0
     runs = 1 if a.quick else a.runs
     names = a.cases or (QUICK if a.quick else list(CASES))
@@ -209,6 +252,7 @@ def main(argv=None) -> int:
         results[name] = {"exact": bench_exact(ls, runs), "fast": bench_fast(ls, runs)}
         print(name, json.dumps(results[name], default=str), flush=True)
     sequence = [] if a.quick else bench_sequence(runs)
+    slider = None if a.quick else bench_slider(runs)
     options = {}
     if a.options:
         ls = load_scenario(None)
@@ -228,10 +272,13 @@ def main(argv=None) -> int:
     meta = {"python": sys.version.split()[0], "machine": platform.machine(), "runs": runs,
             "time": time.strftime("%Y-%m-%d %H:%M:%S")}  # fmt: skip
     (OUT / "latest.json").write_text(json.dumps({"meta": meta, "cases": results, "highs_options": options,
-                                                 "resolve_sequence": sequence}, indent=1, default=str))  # fmt: skip
+                                                 "resolve_sequence": sequence, "slider": slider},
+                                                indent=1, default=str))  # fmt: skip
     md = f"# greenscen benchmark ({meta['time']}, median of {runs} run(s))\n\n" + table(results)
     if sequence:
         md += "\n" + sequence_table(sequence)
+    if slider:
+        md += "\n" + slider_table(slider)
     if options:
         md += "\n| HiGHS options (exact, default) | solve s | objective | compliant |\n|---|---|---|---|\n"
         for label, r in options.items():

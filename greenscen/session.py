@@ -167,8 +167,16 @@ class SizingSession:
         from greenscen.run import resolve_rules_of
 
         rules = resolve_rules_of(ls)
+        same_data = True
+        if ls.scenario.year != self.loaded.scenario.year:
+            # the time series move to the new calendar year: results and charts carry its dates
+            from greenscen.scenario.inputs import build_inputs
+
+            new = build_inputs(ls)
+            same_data = _same_series(new, self.inputs)
+            self.inputs = new
         params = sizing_params(ls, rules, self.inputs)
-        rebuilt = model_skeleton(params) != model_skeleton(self.params)
+        rebuilt = not same_data or model_skeleton(params) != model_skeleton(self.params)
         if rebuilt:  # a new structure: build it, then send it what differs from the scenario
             self.rules, self.params = rules, params
             self._build()
@@ -283,6 +291,19 @@ class SizingSession:
             if before is not None:
                 self.values[name] = before
         return pd.DataFrame(rows)
+
+
+def _same_series(a: ModelInputs, b: ModelInputs) -> bool:
+    """True when two inputs hold the same values step by step (only their dates may differ)."""
+    import numpy as np
+
+    return (len(a.index) == len(b.index)
+            and np.array_equal(a.load_mw.to_numpy(), b.load_mw.to_numpy())
+            and np.array_equal(a.cf.to_numpy(), b.cf.to_numpy())
+            and np.array_equal(a.duration_h.to_numpy(), b.duration_h.to_numpy())
+            and np.array_equal(a.energy_price_yuan_per_mwh.to_numpy(),
+                               b.energy_price_yuan_per_mwh.to_numpy())
+            and np.array_equal(a.index.normalize().dayofyear, b.index.normalize().dayofyear))  # fmt: skip
 
 
 def error_status(exc: BaseException) -> str:

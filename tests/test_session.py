@@ -114,3 +114,13 @@ def test_an_export_price_change_survives_a_rebuild():
     assert s.model.values["export_price_scale"] == pytest.approx(0.5)
     assert res.cost["export_revenue_yuan"] == pytest.approx(
         -0.5 * base * res.energy["export_mwh"], rel=1e-9)  # fmt: skip
+
+
+def test_a_new_year_dates_the_results_in_that_year():
+    s = SizingSession("bundled:default", resolution_h=24)
+    s.solve()
+    res = s.update(year=2030)
+    assert res.hourly.index[0].year == 2030 and res.hourly.index[-1].year == 2030
+    assert res.rules.year == 2030
+    row = res.compliance.set_index("rule").loc["self_consumption_min"]
+    assert row["limit"] == pytest.approx(0.35)  # 35% from 2030 (三(一))

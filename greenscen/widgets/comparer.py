@@ -1,13 +1,14 @@
 """The scenario comparer: pick scenario files, solve them, see the table and charts side by side.
 
-A "Compare" button (not every click of the selection) starts the solves, because comparing
-five scenarios takes a while; the button and the selection are disabled and a busy indicator
-shows until the table and the three comparison charts are replaced.
+A "Compare" button (not every click of the selection) starts the solves in a worker thread,
+so the kernel stays free; a progress bar and the scenario being solved show, the button and
+the selection are disabled until the table and the three comparison charts are replaced.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +34,24 @@ def scenario_choices(folder: str | Path | None = None) -> dict[str, str]:
             if not p.stem.startswith("obligations"):
                 out[p.stem] = str(p)
     return out
+
+
+_UNITS = {"wind_mw": "MW", "pv_mw": "MW", "storage_mw": "MW", "storage_mwh": "MWh",
+          "connection_mw": "MW", "total_annual_yuan": "yuan", "cost_per_mwh_load_yuan": "yuan/MWh",
+          "export_ratio": "share", "self_consumption_share": "share"}  # fmt: skip
+
+
+def brief_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the shown columns of a comparison table as text a brief would print."""
+    from greenscen.results.formatting import format_quantity
+
+    cols = [c for c in SHOWN_COLUMNS if c in table]
+    out = table[cols].copy().astype(object)
+    for c in cols:
+        if c in _UNITS:
+            out[c] = [format_quantity(v, _UNITS[c]).removesuffix(" MW").removesuffix(" MWh")
+                      for v in table[c]]  # fmt: skip
+    return out.fillna("")
 
 
 def _png(fig) -> bytes:
@@ -67,17 +86,37 @@ class ScenarioComparer:
                                      description="Step (h)")
         self.button = w.Button(description="Compare", button_style="primary", icon="play")
         self.status = w.HTML()
-        self.table_html = w.HTML()
+        self.bar = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="300px"))
+        # a wide table scrolls inside its box instead of being cut off
+        self.table_html = w.HTML(layout=w.Layout(overflow="auto", max_width="100%"))
+        self._worker: threading.Thread | None = None
         self.images = {k: w.Image(format="png", layout=w.Layout(max_width="900px"))
                        for k in ("capacities", "costs", "ratios")}
         self.table: pd.DataFrame | None = None
         self._busy = False
-        self.button.on_click(lambda _b: self.run())
+        self.button.on_click(lambda _b: self.start())
         tabs = w.Tab(children=list(self.images.values()))
         for i, k in enumerate(self.images):
             tabs.set_title(i, k)
-        self.widget = w.VBox([w.HBox([self.select, w.VBox([self.resolution, self.button, self.status])]),
-                              self.table_html, tabs])
+        self.widget = w.VBox([w.HBox([self.select, w.VBox([self.resolution, self.button, self.bar,
+                                                           self.status])]),
+                              self.table_html, tabs])  # fmt: skip
+
+    def start(self) -> None:
+        """Run the comparison in a worker thread (the button's action); the kernel stays free."""
+        if self._busy:
+            return
+        self._worker = threading.Thread(target=self.run, daemon=True)
+        self._worker.start()
+
+    def wait(self, timeout: float = 600.0) -> None:
+        """Block until a comparison started with :meth:`start` has finished."""
+        if self._worker is not None:
+            self._worker.join(timeout)
+
+    def _progress(self, label: str, index: int, total: int) -> None:
+        self.bar.max, self.bar.value = total, index
+        self.status.value = f"⏳ solving {index + 1}/{total}: {label}…"
 
     def run(self) -> pd.DataFrame | None:
         """Solve the selected scenarios and redraw; ignored while a comparison is running."""
@@ -92,10 +131,10 @@ class ScenarioComparer:
         t0 = time.perf_counter()
         try:
             scen = {label: self.choices[label] for label in self.select.value}
-            table = compare_scenarios(scen, mode=self.mode, resolution_h=self.resolution.value)
+            table = compare_scenarios(scen, self.mode, self.resolution.value, self._progress)
+            self.bar.value = self.bar.max
             self.table = table
-            cols = [c for c in SHOWN_COLUMNS if c in table]
-            self.table_html.value = table[cols].to_html(border=0, float_format=lambda v: f"{v:,.3g}")
+            self.table_html.value = brief_table(table).to_html(border=0)
             solved = table[table["status"] == "solved"]
             if len(solved):
                 for key, fn in (("capacities", compare_capacities), ("costs", compare_costs),

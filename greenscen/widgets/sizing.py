@@ -75,8 +75,10 @@ class SizingExplorer:
     Parameters
     ----------
     scenario : path, "bundled:<name>" or LoadedScenario
-    mode : {"exact", "fast"}
-        The model behind the session (see :func:`greenscen.session.model_factory`).
+    mode : {"fast", "exact"}
+        The model behind the session (see :func:`greenscen.session.model_factory`). Fast
+        (default) sizes on typical days and verifies every hour of the full year, so a slider
+        move answers in about a second at hourly resolution (``make bench``, slider table).
     resolution_h : int, optional
         Aggregate the time series (hours per step) so that a re-solve takes seconds.
     controls : names of :data:`~greenscen.tweaks.TWEAKS`
@@ -87,7 +89,7 @@ class SizingExplorer:
     lang : {"en", "zh"}
     """
 
-    def __init__(self, scenario=None, mode: str = "exact", resolution_h: int | None = None,
+    def __init__(self, scenario=None, mode: str = "fast", resolution_h: int | None = None,
                  controls=DEFAULT_CONTROLS, background: bool = True, lang: str = "en",
                  session: SizingSession | None = None, solve: bool = True):
         self.session = session or SizingSession(scenario, solve_mode=mode, resolution_h=resolution_h)

@@ -29,10 +29,13 @@ def test_weights_explorer_follows_province_kind_and_horizon():
 @pytest.mark.slow
 def test_comparer_button_solves_the_selection():
     c = ScenarioComparer(SCENARIOS, selected=("hydrogen_grid_2027", "hydrogen_grid_2028"), resolution_h=24)
-    c.button.click()
+    c.button.click()  # solves in a worker thread: the kernel is not blocked
+    c.wait()
     t = c.table
     assert list(t.index) == ["hydrogen_grid_2027", "hydrogen_grid_2028"]
     assert t.loc["hydrogen_grid_2027", "limit:export_ratio_cap"] == pytest.approx(0.4)
     assert t.loc["hydrogen_grid_2028", "limit:export_ratio_cap"] == pytest.approx(0.2)
     assert all(c.images[k].value for k in c.images)
     assert not c.button.disabled and "2/2 solved" in c.status.value
+    assert c.bar.value == c.bar.max == 2  # per-scenario progress
+    assert "%" in c.table_html.value and "e+0" not in c.table_html.value  # brief-ready numbers
