@@ -132,15 +132,22 @@ def compliance_margins(compliance: pd.DataFrame, ax=None, lang: str = "en", scen
     colours = [PALETTE["green"] if ok else PALETTE["shortfall"] for ok in rows["ok"]]
     ax.barh(y, vals, color=colours, hatch=["" if ok else "xx" for ok in rows["ok"]], edgecolor="white")
     binding = "紧约束" if lang == "zh" else "binding"
+    beyond = "超出坐标" if lang == "zh" else "off scale"
     for yi, v, shown in zip(y, raw, vals, strict=False):
         v = 0.0 if abs(v) < 1e-6 else v
-        text = f"{v:+.0%}" + (f" ({binding})" if v == 0.0 else "")
+        clipped = abs(v) > abs(shown) + 1e-12
+        if clipped:  # the bar is cut at ±150%: mark its end so it does not read as 150%
+            ax.plot([shown], [yi], marker=">" if v > 0 else "<", color="black", ms=7, zorder=5)
+        text = f"{v:+.0%}" + (f" ({binding})" if v == 0.0 else f" ({beyond})" if clipped else "")
         ax.annotate(text, (max(shown, 0), yi), xytext=(3, 0), textcoords="offset points",
                     va="center", fontsize=8)
     names = [rule_label(r, lang, clause=False) for r in rows["rule"]]
     ax.set_yticks(y, [f"{n} ({c})" for n, c in zip(names, rows["clause"], strict=False)], fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(label("margin", lang))
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlim(min(-0.05, vals.min(initial=0) * 1.1), max(0.3, vals.max(initial=0) * 1.25))
     ax.invert_yaxis()
     return finish_figure(fig, _TITLES["compliance"][lang == "zh"], "source_sizing", scenario=scenario, lang=lang)

@@ -47,13 +47,15 @@ def _png(fig, dpi: int = 80) -> bytes:
     return buf.getvalue()
 
 
-def render_charts(result, lang: str = "en", dpi: int = 80) -> dict[str, bytes]:
-    """Return the explorer's charts of ``result`` as PNG bytes by name."""
+def render_charts(result, lang: str = "en", dpi: int = 80, week_start=None) -> dict[str, bytes]:
+    """Return the explorer's charts of ``result`` as PNG bytes by name (``week_start``: the
+    dispatch week shown; None = the sample week)."""
     from greenscen.charts import sizing
 
     name = result.name
     return {
-        "dispatch_week": _png(sizing.dispatch_week(result.hourly, lang=lang, scenario=name), dpi),
+        "dispatch_week": _png(sizing.dispatch_week(result.hourly, start=week_start, lang=lang,
+                                                   scenario=name), dpi),
         "monthly_balance": _png(sizing.monthly_balance(result.hourly, lang=lang, scenario=name), dpi),
         "compliance_margins": _png(sizing.compliance_margins(result.compliance, lang=lang, scenario=name), dpi),
     }
@@ -112,6 +114,10 @@ class SizingExplorer:
         self.cancel_button = w.Button(description=_CANCEL[lang == "zh"], disabled=True,
                                       button_style="warning", icon="stop")  # fmt: skip
         self.cancel_button.on_click(lambda _: self.cancel())
+        self.week = w.Dropdown(options=[("typical week" if lang == "en" else "典型周", None)],
+                               description="周" if lang == "zh" else "Week",
+                               layout=w.Layout(width="260px"))  # fmt: skip
+        self.week.observe(lambda change: self._show_week(change["new"]), names="value")
         for name, ctl in self.controls.items():
             ctl.observe(lambda change, n=name: self._on_change(n, change["new"]), names="value")
         self.widget = self._layout()
@@ -151,7 +157,7 @@ class SizingExplorer:
         charts = w.Tab(children=[self.images[c] for c in CHARTS])
         for i, c in enumerate(CHARTS):
             charts.set_title(i, _CHART_TITLES[c][self.lang == "zh"])
-        right = w.VBox([self.summary, charts, self.table])
+        right = w.VBox([self.summary, self.week, charts, self.table])
         return w.HBox([ctl_box, right])
 
     def show(self):
@@ -174,6 +180,19 @@ class SizingExplorer:
             v = self.controls[name].value
             out[name] = (None if not v else float(v)) if name == "connection_mw" else v
         return out
+
+    def _week_options(self, index) -> list:
+        first = [self.week.options[0]]
+        mondays = pd.date_range(index[0].normalize(), index[-1], freq="W-MON")
+        return first + [(f"{d:%Y-%m-%d}", d) for d in mondays if d + pd.Timedelta(days=7) <= index[-1]]
+
+    def _show_week(self, start) -> None:
+        """Redraw the dispatch chart for the chosen week (no re-solve)."""
+        result = self.session.result
+        if result is None or self._running:
+            return
+        png = render_charts(result, self.lang, week_start=start)["dispatch_week"]
+        self.images["dispatch_week"].value = png
 
     def cancel(self) -> None:
         """Stop the running solve (the model stays as it was; the next change solves again)."""
@@ -247,7 +266,9 @@ class SizingExplorer:
             self._set_busy(False, f"✘ {self.error}")
             return
         solve_s = time.perf_counter() - t0
-        for name, png in render_charts(result, self.lang).items():
+        if len(self.week.options) == 1:
+            self.week.options = self._week_options(result.hourly.index)
+        for name, png in render_charts(result, self.lang, week_start=self.week.value).items():
             self.images[name].value = png
         self.table.value = compliance_html(result.compliance, self.lang)
         self._refresh_controls()

@@ -115,3 +115,11 @@ def test_cancel_stops_a_running_solve_and_says_so():
     ex.wait(timeout=30)
     assert ex.error == "the solve was cancelled"
     assert "cancelled" in ex.status.value and ex.cancel_button.disabled
+
+
+def test_the_week_chooser_redraws_the_dispatch_chart_without_a_solve(session):
+    ex = SizingExplorer(session=session, background=False)
+    solves, before = session.solves, ex.images["dispatch_week"].value
+    assert len(ex.week.options) > 40  # the typical week and every whole Monday-to-Sunday week
+    ex.week.value = ex.week.options[5][1]
+    assert ex.images["dispatch_week"].value != before and session.solves == solves
