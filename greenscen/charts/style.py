@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import matplotlib
+# No backend is chosen here: importing a library must never switch the user's backend.
+# Matplotlib resolves one itself - Agg without a display (the CLI), the inline backend in
+# Jupyter (ipykernel sets it) - and every figure is drawn on demand (``savefig``, display).
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-
-import greenscen  # noqa: E402
-from greenscen.rules.registry import RULES  # noqa: E402
+import greenscen
+from greenscen.rules.registry import RULES
 
 # Ordered light -> dark so that a greyscale print keeps the series apart.
 PALETTE = {
@@ -227,4 +227,5 @@ def new_figure(nrows: int = 1, ncols: int = 1, figsize=(9, 4.5), ax=None):
     if ax is not None:
         return ax.figure, ax
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize)
+    plt.close(fig)  # out of pyplot's registry: Jupyter shows it once, as a cell's value
     return fig, axes

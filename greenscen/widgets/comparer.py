@@ -41,7 +41,20 @@ _UNITS = {"wind_mw": "MW", "pv_mw": "MW", "storage_mw": "MW", "storage_mwh": "MW
           "export_ratio": "share", "self_consumption_share": "share"}  # fmt: skip
 
 
-def brief_table(table: pd.DataFrame) -> pd.DataFrame:
+_HEADERS = {
+    "status": ("Status", "状态"), "year": ("Year", "年份"), "wind_mw": ("Wind MW", "风电 MW"),
+    "pv_mw": ("PV MWp", "光伏 MWp"), "storage_mw": ("Storage MW", "储能 MW"),
+    "storage_mwh": ("Storage MWh", "储能 MWh"), "connection_mw": ("Connection MW", "接网 MW"),
+    "total_annual_yuan": ("Annual cost", "年化成本"), "cost_per_mwh_load_yuan": ("Cost/MWh", "度电成本"),
+    "export_ratio": ("Export", "上网比例"), "self_consumption_share": ("Self-cons.", "自发自用"),
+    "compliant": ("Compliant", "达标"), "failed_rules": ("Failed rules", "不达标规则"),
+}  # fmt: skip
+_TEXT = {"scenarios": ("Scenarios", "情景"), "step": ("Step (h)", "步长 (h)"),
+         "compare": ("Compare", "比较"), "capacities": ("Capacities", "装机"),
+         "costs": ("Costs", "成本"), "ratios": ("Ratios", "比例")}  # fmt: skip
+
+
+def brief_table(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Return the shown columns of a comparison table as text a brief would print."""
     from greenscen.results.formatting import format_quantity
 
@@ -49,9 +62,13 @@ def brief_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table[cols].copy().astype(object)
     for c in cols:
         if c in _UNITS:
-            out[c] = [format_quantity(v, _UNITS[c]).removesuffix(" MW").removesuffix(" MWh")
+            out[c] = [format_quantity(v, _UNITS[c], lang).removesuffix(" MW").removesuffix(" MWh")
                       for v in table[c]]  # fmt: skip
-    return out.fillna("")
+    if lang == "zh" and "status" in out:
+        out["status"] = out["status"].map({"solved": "已求解", "infeasible": "无可行解",
+                                           "invalid": "输入有误", "error": "出错"}).fillna(out["status"])
+    out.index.name = None
+    return out.fillna("").rename(columns={k: v[lang == "zh"] for k, v in _HEADERS.items()})
 
 
 def _png(fig) -> bytes:
@@ -80,11 +97,11 @@ class ScenarioComparer:
         self.choices = scenario_choices(folder)
         self.mode, self.lang = mode, lang
         self.select = w.SelectMultiple(options=list(self.choices), value=tuple(selected),
-                                       rows=min(8, len(self.choices)), description="Scenarios",
+                                       rows=min(8, len(self.choices)), description=self._t("scenarios"),
                                        layout=w.Layout(width="420px"))
         self.resolution = w.Dropdown(options=[1, 2, 3, 4, 6, 8, 12, 24], value=resolution_h or 1,
-                                     description="Step (h)")
-        self.button = w.Button(description="Compare", button_style="primary", icon="play")
+                                     description=self._t("step"))
+        self.button = w.Button(description=self._t("compare"), button_style="primary", icon="play")
         self.status = w.HTML()
         self.bar = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(width="300px"))
         # a wide table scrolls inside its box instead of being cut off
@@ -97,10 +114,13 @@ class ScenarioComparer:
         self.button.on_click(lambda _b: self.start())
         tabs = w.Tab(children=list(self.images.values()))
         for i, k in enumerate(self.images):
-            tabs.set_title(i, k)
+            tabs.set_title(i, self._t(k))
         self.widget = w.VBox([w.HBox([self.select, w.VBox([self.resolution, self.button, self.bar,
                                                            self.status])]),
                               self.table_html, tabs])  # fmt: skip
+
+    def _t(self, key: str) -> str:
+        return _TEXT[key][self.lang == "zh"]
 
     def start(self) -> None:
         """Run the comparison in a worker thread (the button's action); the kernel stays free."""
@@ -134,7 +154,7 @@ class ScenarioComparer:
             table = compare_scenarios(scen, self.mode, self.resolution.value, self._progress)
             self.bar.value = self.bar.max
             self.table = table
-            self.table_html.value = brief_table(table).to_html(border=0)
+            self.table_html.value = brief_table(table, self.lang).to_html(border=0)
             solved = table[table["status"] == "solved"]
             if len(solved):
                 for key, fn in (("capacities", compare_capacities), ("costs", compare_costs),

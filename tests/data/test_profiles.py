@@ -388,11 +388,19 @@ def test_user_csv_line_with_extra_fields(tmp_path):
     assert "line 4" in message and "3 fields" in message and "'pv'" in message
 
 
-def test_user_csv_excel_workbook_is_refused(tmp_path):
+def test_user_csv_broken_excel_workbook_is_named(tmp_path):
     path = tmp_path / "book.xlsx"
-    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(200))
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(200))  # a zip header, no workbook
     message = raise_data_error(path, column="pv")
-    assert "binary" in message and "'pv'" in message
+    assert "cannot read the Excel workbook" in message and "'pv'" in message
+
+
+def test_user_excel_workbook_is_read(tmp_path):
+    # the first sheet, same columns as a CSV: 8760 hours of 0.25 read as 0.25
+    path = tmp_path / "book.xlsx"
+    pd.DataFrame({"时间": YEAR, "pv": 0.25}).to_excel(path, index=False)
+    series = data.read_profile_csv(path, column="pv")
+    assert len(series) == 8760 and series.index[0] == YEAR[0] and (series == 0.25).all()
 
 
 def test_user_csv_some_offsets_but_not_all(tmp_path):

@@ -1,7 +1,10 @@
 """Every notebook in notebooks/ runs top to bottom, headless, on the bundled data.
 
 Exported figures go to a temporary folder (GREENSCEN_FIG_DIR), which is checked for the three
-formats. Each notebook's parameter cell keeps it quick (aggregated time steps).
+formats. Each notebook's parameter cell keeps it quick (aggregated time steps). The kernel uses
+Jupyter's default (inline) backend, and what it would show is checked: a figure comes out as a PNG,
+never only as its ``<Figure size ...>`` text, and no figure is shown twice. tests/browser checks
+the same in a real JupyterLab, with the widgets.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ def test_notebook_executes(path: Path, tmp_path, monkeypatch):
     print(f"{path.name}: {elapsed:.1f} s")
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    shown = [(i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", []) if "data" in o]
+    text_only = [i for i, o in shown
+                 if "<Figure size" in str(o["data"].get("text/plain", "")) and "image/png" not in o["data"]]
+    assert not text_only, f"cells show a figure as text, not as a chart: {text_only}"
+    pngs_shown = [o["data"]["image/png"] for _, o in shown if "image/png" in o["data"]]
+    assert pngs_shown, "the notebook shows at least one chart"
+    assert len(pngs_shown) == len(set(pngs_shown)), "no chart is shown twice"
     pngs = sorted(tmp_path.rglob("*.png"))
     assert pngs, "the notebook exports at least one figure"
     for png in pngs:
