@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from greenscen.data.profile_formats import EXCEL_SUFFIXES, average_sub_hourly, excel_rows
 from greenscen.errors import DataError
 
 HOURS_PER_YEAR = 8760
@@ -76,33 +77,6 @@ def _decode(path: Path, source: str, wanted: str) -> str:
 _DECIMAL_COMMA = re.compile(r"^\s*([-+]?\d*),(\d+)\s*$")
 
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def _excel_rows(path: Path, source: str, wanted: str) -> list[list[str]]:
-    """Return the first sheet of an Excel workbook as rows of text cells (openpyxl)."""
-    import datetime as dt
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
-        raise DataError(f"cannot read the Excel workbook{wanted}: {exc}", source) from None
-
-    def text(v) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, dt.datetime):
-            return v.strftime("%Y-%m-%d %H:%M")
-        return str(v)
-
-    sheet = book.worksheets[0]
-    rows = [[text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
 def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFrame:
     """Return every cell as text, one row per data line (blank lines kept as empty rows).
 
@@ -111,7 +85,7 @@ def _read_text_table(path: Path, source: str, column: str | None) -> pd.DataFram
     """
     wanted = f" (looking for column {column!r})" if column else ""
     if path.suffix.lower() in EXCEL_SUFFIXES and path.is_file():
-        return _table_from_rows(_excel_rows(path, source, wanted), source, wanted)
+        return _table_from_rows(excel_rows(path, source, wanted), source, wanted)
     text = _decode(path, source, wanted)
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     # Excel in comma-decimal locales writes ';' between fields and ',' as the decimal mark
@@ -298,33 +272,6 @@ def _check_steps(index: pd.DatetimeIndex, column: str) -> list[str]:
     return [f"column {column!r}: expected regular hourly steps; found {found}{total}"]
 
 
-def _average_sub_hourly(index: pd.DatetimeIndex, values: np.ndarray):
-    """Return hourly means of regular 5/10/15/20/30-minute data, and a notice; else as given.
-
-    Meter data come every 15 or 30 minutes; the model's step is an hour (or more), so powers
-    are averaged over each whole hour. Hours with missing sub-steps are left for the regular
-    step check to report.
-    """
-    if len(index) < 2:
-        return index, values, ""
-    steps = pd.TimedeltaIndex(index[1:] - index[:-1])
-    step = steps[0]
-    minutes = step.total_seconds() / 60
-    if not (0 < minutes < 60 and 60 % minutes == 0 and (steps == step).all()):
-        return index, values, ""
-    per_hour = int(60 // minutes)
-    series = pd.Series(values, index=index)
-    hours = series.index.floor("h")
-    counts = series.groupby(hours).size()
-    if (counts != per_hour).any():
-        return index, values, ""
-    means = series.groupby(hours).mean()
-    means.index.name = index.name
-    notice = (f"{int(minutes)}-minute data averaged to {len(means)} hourly values "
-              f"({per_hour} per hour)")  # fmt: skip
-    return pd.DatetimeIndex(means.index), means.to_numpy(dtype=float), notice
-
-
 def _duration(step: pd.Timedelta) -> str:
     minutes = int(step.total_seconds() // 60)
     if minutes % 60:
@@ -407,7 +354,7 @@ def read_profile_csv(
     if time_problems or value_problems:
         raise DataError(time_problems + value_problems, source)
 
-    index, values, notice = _average_sub_hourly(index, values)
+    index, values, notice = average_sub_hourly(index, values)
     if notice:
         warnings.warn(f"{source}: column {value_col!r}: {notice}", UserWarning, stacklevel=2)
     problems = _check_steps(index, time_col)
