@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt
 from matplotlib import font_manager
 
 import greenscen
+from greenscen.results.formatting import QUANTITY_LABELS
 from greenscen.rules.registry import RULES
 
 # Ordered light -> dark so that a greyscale print keeps the series apart.
@@ -52,8 +53,6 @@ LABELS = {
     "power_mw": ("Power (MW)", "功率 (MW)"),
     "energy_gwh": ("Energy (GWh)", "电量 (GWh)"),
     "energy_mwh": ("Energy (MWh)", "电量 (MWh)"),
-    "pv": ("PV", "光伏"),
-    "wind": ("Wind", "风电"),
     "storage": ("Storage", "储能"),
     "discharge": ("Storage discharge", "储能放电"),
     "charge": ("Storage charge", "储能充电"),
@@ -75,15 +74,8 @@ LABELS = {
     "source_sizing": ("Model: greenscen sizing LP (HiGHS); rules: Inner Mongolia multi-user plan (seed 001)",
                       "模型：greenscen 容量优化线性规划 (HiGHS)；规则：内蒙古多用户绿电直连实施方案 (001号)"),
     "capacity_mw": ("Capacity (MW)", "装机容量 (MW)"),
-    "storage_mw": ("Storage power", "储能功率"),
-    "storage_mwh": ("Storage energy", "储能容量"),
     "storage_energy_mwh": ("Storage energy (MWh)", "储能容量 (MWh)"),
-    "connection_mw": ("Grid connection", "接网容量"),
     "share_pct": ("Share (%)", "比例 (%)"),
-    "export_ratio": ("Export ratio", "上网电量比例"),
-    "self_consumption_share": ("Self-consumption share", "自发自用比例"),
-    "generation_to_load_ratio": ("Generation / load", "发电量/用电量"),
-    "renewable_utilisation": ("Renewable utilisation", "新能源利用率"),
     "limit": ("Limit", "限值"),
     "cost_myuan_year": ("Annual cost (million yuan/yr)", "年化成本 (百万元/年)"),
     "storage_cost_myuan": ("Storage cost (million yuan/yr)", "储能成本 (百万元/年)"),
@@ -96,7 +88,9 @@ LABELS = {
     "infeasible": ("infeasible", "无可行解"),
 }
 
-# Each rule's tunable limit (a sweep's x axis, a control) is labelled by the rule registry.
+# Capacities and ratios share their names with the brief-ready tables (results.formatting);
+# each rule's tunable limit (a sweep's x axis, a control) is labelled by the rule registry.
+LABELS.update(QUANTITY_LABELS)
 LABELS.update(
     {r.tunable: (f"{r.label_en} ({r.unit})" if r.unit else r.label_en, r.label_zh)
      for r in RULES if r.tunable}
