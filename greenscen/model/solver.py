@@ -38,7 +38,8 @@ class HighsLP:
         self.options = dict(DEFAULT_HIGHS_OPTIONS | (options or {}))
         self.threads = threads
         self.lp = lp
-        self.fixed: dict[int, tuple[float, float]] = {}
+        # column -> (lb, ub) held against LP updates: fixes, and freed scenario-fixed capacities
+        self.held: dict[int, tuple[float, float]] = {}
         self.tightened: dict[int, float] = {}
         self._cancel_requested = False
         self._load()
@@ -60,8 +61,8 @@ class HighsLP:
             A.indptr.astype(np.int32), A.indices.astype(np.int32), A.data,
             np.zeros(A.shape[1], dtype=np.int32),
         )  # fmt: skip
-        for col, (lb, ub) in self.fixed.items():
-            self.h.changeColBounds(col, lb, ub if ub is not None else np.inf)
+        for col, (lb, ub) in self.held.items():
+            self.h.changeColBounds(col, lb, ub)
         for row, amount in self.tightened.items():
             self._tighten(row, amount)
         self.solved = False
@@ -110,7 +111,7 @@ class HighsLP:
         if i.size:
             self.h.changeColsCost(i.size, i.astype(np.int32), new.c[i])
         i = np.flatnonzero((new.col_lb != old.col_lb) | (new.col_ub != old.col_ub))
-        i = np.array([j for j in i if j not in self.fixed], dtype=np.int32)
+        i = np.array([j for j in i if j not in self.held], dtype=np.int32)
         if i.size:
             self.h.changeColsBounds(i.size, i, new.col_lb[i], new.col_ub[i])
         i = np.flatnonzero((new.row_lb != old.row_lb) | (new.row_ub != old.row_ub))
@@ -126,7 +127,7 @@ class HighsLP:
     def fix(self, col: int, value: float | None) -> None:
         """Fix column ``col`` at ``value``; None restores its bounds from the LP."""
         if value is None:
-            self.fixed.pop(col, None)
+            self.held.pop(col, None)
             self.h.changeColBounds(col, float(self.lp.col_lb[col]), float(self.lp.col_ub[col]))
         else:
             self.set_bounds(col, float(value), float(value))
@@ -134,7 +135,7 @@ class HighsLP:
     def set_bounds(self, col: int, lb: float, ub: float | None) -> None:
         """Hold column ``col`` within [lb, ub] whatever later LP updates say (None: no upper)."""
         ub = np.inf if ub is None else float(ub)
-        self.fixed[col] = (float(lb), ub)
+        self.held[col] = (float(lb), ub)
         self.h.changeColBounds(col, float(lb), ub)
 
     def cancel(self) -> None:
