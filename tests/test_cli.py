@@ -64,7 +64,8 @@ def test_summary_ratios_equal_those_recomputed_from_hourly_csv(coarse_run):
     assert summary["energy"]["load_mwh"] == pytest.approx(load, rel=1e-5)
     assert summary["energy"]["self_consumed_mwh"] == pytest.approx(sc, rel=1e-5)
     assert summary["ratios"]["self_consumption_share"] == pytest.approx(sc / load, rel=1e-5)
-    assert summary["ratios"]["renewable_utilisation"] == pytest.approx((avail - curt) / avail, rel=1e-5)
+    # utilisation as energy delivered (四(三) reading): (E_sc + E_exp) / E_A, losses not used
+    assert summary["ratios"]["renewable_utilisation"] == pytest.approx((sc + exp) / avail, rel=1e-5)
     assert exp == 0.0
     # green tracing: users' green energy adds up to the self-consumption
     green = sum(e(f"green_mw:{u}") for u in users)

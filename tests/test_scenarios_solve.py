@@ -40,7 +40,9 @@ def test_scenario_runs_compliant_and_summary_matches_hourly(path, tmp_path):
     assert ratios["self_consumption_share"] == pytest.approx(sc / load, rel=1e-4)
     assert ratios["export_ratio"] == pytest.approx(exp / (exp + sc) if exp + sc else 0.0, abs=1e-6)
     assert ratios["generation_to_load_ratio"] == pytest.approx(avail / load, rel=1e-4)
-    assert ratios["renewable_utilisation"] == pytest.approx((avail - curt) / avail, rel=1e-4)
+    # utilisation as energy delivered (四(三) reading): (E_sc + E_exp) / E_A
+    assert ratios["renewable_utilisation"] == pytest.approx((sc + exp) / avail, rel=1e-4)
+    assert (sc + exp) / avail <= (avail - curt) / avail + 1e-9  # storage losses are not use
     rules = {row["rule"]: row for row in summary["compliance"]}
     if "export_ratio_cap" in rules:
         assert exp / (exp + sc) <= rules["export_ratio_cap"]["limit"] + 1e-6

@@ -82,6 +82,7 @@ class PolicyParams:
     limits: Mapping[str, float]
     exchange_limit: bool  # exchange_limit, 四(一)
     peak_valley_window: str = "D"
+    peak_valley_reading: str = "signed"  # "signed" or "connection" (README "Peak-valley readings")
 
     def __getattr__(self, name: str):
         if name in TUNABLE_RULES:
@@ -115,6 +116,7 @@ def policy_params(rules: ResolvedRules, inputs: ModelInputs) -> PolicyParams:
         limits=limits,
         exchange_limit=rules.get("exchange_limit") is not None,
         peak_valley_window=window,
+        peak_valley_reading=rules.param("peak_valley_limit", "reading", "signed"),
     )
 
 

@@ -132,17 +132,19 @@ class SizingModel:
     def solve(self) -> Solution:
         """Solve (or re-solve) and return the values; raise InfeasibleError/SolverError otherwise."""
         x, obj, solve_s = self.highs.solve(self.rules_in_play)
-        sol = solution_from_lp(self.lp, self.grid, x, obj)
+        sol = solution_from_lp(self.lp, self.grid, x, obj, self.params.storage)
         sol.timings = dict(self.timings, solve_s=solve_s)
         sol.extra = {"backend": "arrays"}
         return sol
 
 
-def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float) -> Solution:
+def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float,
+                     storage=None) -> Solution:
     """Return the Solution (capacities, per-step arrays, yuan/yr) of LP values ``x``.
 
     Values are clipped to their column bounds: a solver may leave them a feasibility
-    tolerance (~1e-9) outside, and -3e-12 MW of storage is no design.
+    tolerance (~1e-9) outside, and -3e-12 MW of storage is no design. With ``storage`` (its
+    StorageParams) simultaneous charge and discharge is unwound (:func:`unwind_storage_loops`).
     """
     x = np.clip(x, lp.col_lb, lp.col_ub)
     zeros = np.zeros(grid.n)
@@ -155,6 +157,9 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
         caps[key] = float(x[lp.cols[block].start]) if block in lp.cols else 0.0
     avail = sum((grid.cf[k] * caps[k] for k in caps if k in grid.cf), zeros)
     ch, dis, imp, exp_ = get("ch"), get("dis"), get("imp"), get("exp")
+    if storage is not None and "ch" in lp.cols:
+        eff = (storage.charge_efficiency, storage.discharge_efficiency)
+        ch, dis = unwind_storage_loops(ch, dis, get("ch_g"), get("dis_g"), eff)
     curt = avail - ch + dis + imp - exp_ - grid.load_mw
     arrays = {
         "curtailed_mw": np.maximum(curt, 0.0),
@@ -170,6 +175,22 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
         arrays["soc_grid_mwh"] = get("soc_g")
     return Solution(capacities=caps, arrays=arrays, objective_yuan=objective / SCALE,
                     termination="optimal")  # fmt: skip
+
+
+def unwind_storage_loops(ch, dis, ch_g, dis_g, efficiency: tuple[float, float]):
+    """Return (charge, discharge) MW with simultaneous renewable charge and discharge removed.
+
+    Charging and discharging in the same step only burns energy: no cost falls on it and
+    (with utilisation read as energy delivered, 四(三)) no rule gains from it, so an LP
+    optimum may still show it where energy is curtailed anyway. Reducing the renewable
+    charge by a and the discharge by b = η_c·η_d·a leaves the state of charge, every rule's
+    energies and the cost unchanged and moves a·(1 − η_c·η_d) MW to curtailment, so the
+    dispatch reported is the same optimum without the loop. Grid-origin parts are kept.
+    """
+    ec, ed = efficiency
+    a = np.minimum(ch - ch_g, (dis - dis_g) / (ec * ed))
+    a = np.maximum(a, 0.0)
+    return ch - a, dis - ec * ed * a
 
 
 def hourly_frame(inputs: ModelInputs, sol: Solution) -> pd.DataFrame:

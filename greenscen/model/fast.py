@@ -328,7 +328,7 @@ class FastSizingModel:
         if np.any(x[self.slack_cols] > SLACK_TOL):
             raise SolverError("fast mode ended with a dispatch that needs slack")
         t2 = time.perf_counter()
-        sol = solution_from_lp(self.dispatch_lp, self.full, x, obj)
+        sol = solution_from_lp(self.dispatch_lp, self.full, x, obj, self.params.storage)
         sol.timings = dict(self.timings, sizing_s=t1 - t0, dispatch_s=t2 - t1, solve_s=t2 - t0)
         sol.extra = {
             "fast": {

@@ -78,7 +78,8 @@ class PyomoSizingModel:
         except InfeasibleError as exc:
             raise InfeasibleError(exc.base_message, self.rules_in_play) from None
         solve_s = time.perf_counter() - t0
-        sol = solution_from_lp(self.lp, self.grid, column_values(self.model), obj)
+        sol = solution_from_lp(self.lp, self.grid, column_values(self.model), obj,
+                                self.params.storage)
         sol.timings = dict(self.timings, solve_s=solve_s)
         sol.extra = {"backend": "pyomo"}
         return sol

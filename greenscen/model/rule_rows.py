@@ -85,12 +85,15 @@ def define_self_consumption_min(f: Formulation, rule: SizingRule) -> None:
 
 @rows_for("peak_valley_limit")
 def define_peak_valley_limit(f: Formulation, rule: SizingRule) -> None:
-    """(max P − min P) <= λ·max P per window w (peak_valley_limit, 四(三)), P_t = imp_t − exp_t.
+    """The exchange's peak-valley rate per window w (peak_valley_limit, 四(三)), P_t = imp_t − exp_t.
 
-    Linear form with two columns per window: P_t <= Pmax_w, P_t >= Pmin_w for t in w, and
-    (1 − λ)·Pmax_w − Pmin_w <= 0. For λ < 1 this forbids export on a day with import (the
-    rate would exceed 1) and makes every step import at least (1 − λ) of the window's peak
-    exchange: storage must hold the swing.
+    Two columns per window, P_t <= Pmax_w and P_t >= Pmin_w for t in w, and by reading:
+
+    - ``signed``: (max P − min P) <= λ·max P, i.e. (1 − λ)·Pmax_w − Pmin_w <= 0. For λ < 1
+      this forbids export on a day with import (the rate would exceed 1) and makes every step
+      import at least (1 − λ) of the window's peak exchange: storage must hold the swing.
+    - ``connection``: (max P − min P) <= λ·C, i.e. Pmax_w − Pmin_w − λ·C <= 0: the swing
+      relative to the connection capacity C, which export and import share.
     """
     if not (in_force(f, rule) and f.params.grid is not None):
         return
@@ -102,24 +105,30 @@ def define_peak_valley_limit(f: Formulation, rule: SizingRule) -> None:
     f.m.add_constraints("p_le_max", p - pmax[w], "<=", 0.0)
     f.m.add_constraints("p_ge_min", p - pmin[w], ">=", 0.0)
     slack = f.penalty(LOCAL_SLACK_FACTOR * np.bincount(w, f.grid.year_h, nw))
-    f.m.add_constraints(rule.lp_row, pmax * (1.0 - f.values[rule.tunable]) - pmin, "<=", 0.0,
+    lam = f.values[rule.tunable]
+    if f.params.policy.peak_valley_reading == "connection":
+        lhs = pmax - pmin - f.x["conn"][np.zeros(nw, dtype=int)] * lam
+    else:
+        lhs = pmax * (1.0 - lam) - pmin
+    f.m.add_constraints(rule.lp_row, lhs, "<=", 0.0,
                         slack=slack, slack_ub=float(f.grid.load_mw.max(initial=0.0)))  # fmt: skip
 
 
 @rows_for("renewable_utilisation_min")
 def define_utilisation_min(f: Formulation, rule: SizingRule) -> None:
-    """Σ w_t·Δt·curt_t <= (1 − u)·E_A (renewable_utilisation_min, 四(三)).
+    """E_sc + E_exp >= u·E_A (renewable_utilisation_min, 四(三)): renewable energy delivered.
 
-    With curt_t substituted: u·E_A − Σ w·Δt·ch + Σ w·Δt·dis + E_imp − E_exp <= E_load.
+    Utilised is the renewable energy that reached the loads (E_sc = E_load − E_imp + E_g) or
+    the grid (E_exp); storage round-trip losses are not utilisation, so charging and
+    discharging at once cannot meet the floor (see README "Renewable utilisation"). As a row:
+    u·E_A + E_imp − E_g − E_exp <= E_load.
     """
     if not in_force(f, rule):
         return
-    yh = f.grid.year_h
+    sc, load_mwh = self_consumption_mwh(f)
     lhs = f.available_mwh() * f.values[rule.tunable]
-    if f.has("ch"):
-        lhs = lhs - f.x["ch"].sum(yh) + f.x["dis"].sum(yh)
-    if f.has("E_imp"):
-        lhs = lhs + f.x["E_imp"]
+    if not isinstance(sc, float):  # off-grid: E_sc = E_load, no variable part
+        lhs = lhs - sc
     if f.has("E_exp"):
         lhs = lhs - f.x["E_exp"]
-    f.m.add_constraints(rule.lp_row, lhs, "<=", f.grid.load_mwh, slack=f.penalty())
+    f.m.add_constraints(rule.lp_row, lhs, "<=", load_mwh, slack=f.penalty())

@@ -118,15 +118,22 @@ def _peak_valley_limit(c: _Ctx, r: ResolvedRule) -> dict:
         lam, how = float(limit), f"limit set to {limit}, window {window}"
     p = mt.exchange_power_mw(c.hourly)
     ext = mt.window_extremes(p, window)
-    excess = (ext["max_mw"] - ext["min_mw"]) - lam * ext["max_mw"]
     atol = 2.0 * c.tol.power_mw
-    rates = mt.peak_valley_rate(p, window, zero_tol_mw=atol)
+    if r.params.get("reading", "signed") == "connection":  # (max P − min P) / C
+        conn = c.facts.connection_mw
+        excess = (ext["max_mw"] - ext["min_mw"]) - lam * conn
+        rates = (ext["max_mw"] - ext["min_mw"]) / conn if conn > 0 else excess * 0.0
+        how += f"; reading connection: (max P − min P) / C, C = {conn:.6g} MW"
+    else:  # signed: (max P − min P) / max P
+        excess = (ext["max_mw"] - ext["min_mw"]) - lam * ext["max_mw"]
+        rates = mt.peak_valley_rate(p, window, zero_tol_mw=atol)
+        how += "; reading signed: (max P − min P) / max P"
     bad = int((excess > atol).sum())
     worst = excess.idxmax() if bad else rates.idxmax()
     note = (
         f"{how}; worst window {worst.date()}: rate {rates[worst]:.6g} (max {ext.at[worst, 'max_mw']:.6g} MW, "
         f"min {ext.at[worst, 'min_mw']:.6g} MW); {bad} of {len(ext)} window(s) with "
-        "max − min > limit · max"
+        "max − min above the limit"
     )
     return _row(r.name, r.clause, float(rates.max()), lam, "rate", bad == 0, "cap", note)
 
@@ -136,7 +143,9 @@ def _renewable_utilisation_min(c: _Ctx, r: ResolvedRule) -> dict:
     floor = float(_limit(r))
     if math.isnan(value):
         return _row(r.name, r.clause, value, floor, "share", None, note="no renewable output")
-    note = f"E_curt {c.e['curtailed_mwh']:.6g} MWh of E_A {c.e['available_mwh']:.6g} MWh"
+    losses = mt.storage_losses_mwh(c.hourly)
+    note = (f"(E_sc + E_exp) / E_A; E_curt {c.e['curtailed_mwh']:.6g} MWh and storage losses "
+            f"{losses:.6g} MWh of E_A {c.e['available_mwh']:.6g} MWh not utilised")
     return _floor(r.name, r.clause, value, floor, "share", c.tol.ratio, note)
 
 
@@ -274,7 +283,7 @@ def compliance_table(
         NaN when the limit is 0) and ``note``. Rules in force come first in rule-set order;
         an off-grid project adds an ``exchange_limit`` row (clause 一: import = export = 0);
         the physics rows (clause "model physics") ``energy_balance``, ``available_output``,
-        ``storage_limits``, ``storage_continuity`` and ``green_charging`` always appear.
+        ``storage_limits``, ``storage_continuity``, ``storage_loops`` and ``green_charging`` always appear.
     """
     _check_inputs(hourly, rules, facts)
     ctx = _Ctx(hourly, rules, facts, tolerances(hourly, facts, tol), mt.annual_energies(hourly))

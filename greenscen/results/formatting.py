@@ -44,6 +44,7 @@ PHYSICS_LABELS = {
     "available_output": ("Available output", "可用出力"),
     "storage_limits": ("Storage limits", "储能限值"),
     "storage_continuity": ("Storage continuity", "储能电量连续"),
+    "storage_loops": ("No storage loops", "储能无同时充放"),
     "green_charging": ("Green charging", "绿电充电"),
 }
 

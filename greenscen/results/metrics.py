@@ -193,14 +193,25 @@ def generation_to_load_ratio(hourly: pd.DataFrame) -> float:
     return e["available_mwh"] / e["load_mwh"]
 
 
-def renewable_utilisation(hourly: pd.DataFrame) -> float:
-    """Return the renewable utilisation ``(E_A − E_curt) / E_A`` (四(三)).
+def storage_losses_mwh(hourly: pd.DataFrame) -> float:
+    """Return the storage round-trip losses of renewable origin [MWh]: E_A − E_curt − E_sc − E_exp.
 
-    NaN when ``E_A`` is 0 (no renewable output to utilise).
+    With the balance of every step this is Σ (charge − discharge)·Δt less the grid-origin part
+    Σ (charge_grid − discharge_grid)·Δt.
+    """
+    e = annual_energies(hourly)
+    return e["available_mwh"] - e["curtailed_mwh"] - e["self_consumed_mwh"] - e["export_mwh"]
+
+
+def renewable_utilisation(hourly: pd.DataFrame) -> float:
+    """Return the renewable utilisation ``(E_sc + E_exp) / E_A`` (四(三)), energy delivered.
+
+    Utilised is the renewable energy that reached the loads (E_sc, 五(五)) or the public grid
+    (E_exp). Storage round-trip losses count as not utilised, like curtailment: otherwise a
+    dispatch could meet the floor by charging and discharging at once (``E_A − E_curt``
+    would count the energy burnt in the battery). NaN when ``E_A`` is 0.
     """
     e = annual_energies(hourly)
     if e["available_mwh"] == 0.0:
         return float("nan")
-    return (e["available_mwh"] - e["curtailed_mwh"]) / e["available_mwh"]
-
-
+    return (e["self_consumed_mwh"] + e["export_mwh"]) / e["available_mwh"]

@@ -58,10 +58,26 @@ def _storage_limits(c: _Ctx) -> dict:
     worst = {name: float(v.max()) for name, (v, _) in bounds.items()}
     broken = [f"{n} by {worst[n]:.6g}" for n, (_, t) in bounds.items() if worst[n] > t]
     value = max(0.0, *worst.values())
-    loop = (c.col("charge_mw") > pw) & (c.col("discharge_mw") > pw)
     note = "; ".join(broken) if broken else "all bounds hold"
-    note += f"; {int(loop.sum())} step(s) charging and discharging at once"
     return _row("storage_limits", PHYSICS, value, 0.0, "MW or MWh", not broken, "cap", note)
+
+
+def _storage_loops(c: _Ctx) -> dict:
+    """Storage charging and discharging in the same step (四(三) reading: losses are not use).
+
+    Value: Σ min(charge, discharge)·Δt (MWh) of the renewable-origin parts (charge less
+    charge_grid, discharge less discharge_grid), the renewable energy passed through the
+    storage within a step; tolerance: the energy tolerance. greenscen's dispatch never does it (see
+    ``model.core.unwind_storage_loops``), so a loop here means the dispatch was altered or
+    written by another model.
+    """
+    ren_ch = c.col("charge_mw") - c.col("charge_grid_mw")
+    ren_dis = c.col("discharge_mw") - c.col("discharge_grid_mw")
+    overlap = pd.concat([ren_ch, ren_dis], axis=1).min(axis=1)
+    loops = overlap > c.tol.power_mw
+    mwh = float((overlap.clip(lower=0.0) * c.col("duration_h")).sum())
+    note = f"{int(loops.sum())} step(s) charging and discharging renewable energy at once{_at(overlap)}"
+    return _cap("storage_loops", PHYSICS, mwh, 0.0, "MWh", c.tol.energy_mwh, note)
 
 
 def _storage_continuity(c: _Ctx) -> dict:
@@ -105,5 +121,6 @@ PHYSICS_CHECKS = (
     _available_output,
     _storage_limits,
     _storage_continuity,
+    _storage_loops,
     _green_charging,
 )

@@ -22,8 +22,10 @@ from greenscen.errors import ScenarioError
 SETS_DIR = Path(__file__).parent / "sets"
 KINDS = ("general", "hydrogen")
 MODES = ("grid", "off_grid")
-PARAM_TYPES = ("fraction", "ratio", "kv", "years", "window", "limit")
+PARAM_TYPES = ("fraction", "ratio", "kv", "years", "window", "limit", "reading")
 WINDOWS = ("D", "M", "Y")
+# Readings of the peak-valley rate (四(三)), see README "Peak-valley readings".
+PEAK_VALLEY_READINGS = ("auto", "signed", "connection")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,10 @@ def check_param_value(rule: str, pname: str, ptype: str, value: Any) -> str | No
         if value not in WINDOWS:
             return f"{where}: expected one of {list(WINDOWS)}, found {value!r}"
         return None
+    if ptype == "reading":
+        if value not in PEAK_VALLEY_READINGS:
+            return f"{where}: expected one of {list(PEAK_VALLEY_READINGS)}, found {value!r}"
+        return None
     if ptype == "limit" and value == "load":
         return None
     if value is None and ptype == "ratio":
@@ -184,8 +190,8 @@ def check_param_value(rule: str, pname: str, ptype: str, value: Any) -> str | No
     if ptype == "limit" and value > 1:
         return (
             f"{where}: expected a peak-valley rate between 0 and 1 (or 'load'), found {value}; "
-            "a rate above 1 means the exchange changes sign within a window, which greenscen's "
-            "signed reading (P = import - export) does not model"
+            "a rate above 1 means the exchange changes sign within a window; to let a project "
+            "export, choose reading: connection (the swing relative to the connection capacity)"
         )
     if ptype in ("kv", "years") and value <= 0:
         return f"{where}: expected a number > 0, found {value}"
@@ -291,4 +297,20 @@ def resolve_rules(
         )
     if problems:
         raise ScenarioError(problems, source=source)
+    resolved = _resolve_auto_reading(resolved)
     return ResolvedRules(ruleset_id=rs.id, year=year, kind=kind, mode=mode, rules=tuple(resolved))
+
+
+def _resolve_auto_reading(resolved: list[ResolvedRule]) -> list[ResolvedRule]:
+    """Replace the peak-valley reading ``auto`` by the one it stands for (README "Peak-valley
+    readings"): ``signed`` where the project may not export (the export ban in force),
+    ``connection`` where it may, so that the export-ratio cap (三(一)) can bind."""
+    names = {r.name for r in resolved}
+    out = []
+    for r in resolved:
+        if r.name == "peak_valley_limit" and r.params.get("reading", "auto") == "auto":
+            reading = "signed" if "export_ban" in names else "connection"
+            r = ResolvedRule(r.name, r.clause, r.summary,
+                             MappingProxyType(dict(r.params, reading=reading)), r.overridden)  # fmt: skip
+        out.append(r)
+    return out

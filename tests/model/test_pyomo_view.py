@@ -139,7 +139,7 @@ def changed(lp: LinearProgram, what: str) -> LinearProgram:
     if what == "cost":
         new.c[lp.cols["cap:pv"]] *= 1.5
     elif what == "row_bound":
-        new.row_lb[lp.rows["supply"]] *= 1.1  # 10% more load each step
+        new.row_lb[lp.rows["supply"]] *= 0.9  # 10% less load to supply each step
     else:  # the wind capacity factor in every supply row, halved
         j = lp.cols["cap:wind"].start
         a, b = new.A.indptr[j], new.A.indptr[j + 1]

@@ -59,6 +59,38 @@ def test_hydrogen_export_ratio_cap_tightens_in_2028(day, year, cap):
     assert metrics.export_ratio(hourly) == pytest.approx(cap, rel=1e-6)
 
 
+@pytest.mark.parametrize("year, cap", [(2027, 0.40), (2028, 0.20)])
+def test_export_cap_binds_with_the_peak_valley_limit_in_force(day, year, cap):
+    # The case above with the peak-valley limit in force at λ = 0.5, reading auto -> connection
+    # (the project may export): per day P = 10 MW at night and 10 − C_pv by day, so the swing
+    # is C_pv and it must stay within 0.5 x the connection capacity: conn >= 2·C_pv.
+    # A MW of PV still earns 12 x 500 − 1,000 − 2 x 1 (connection) > 0, so the export cap
+    # binds as without the limit: C_pv = 10 / (1 − r) and conn = 2·C_pv.
+    idx, pv = day
+    inputs = make_inputs(10.0, pv, idx, export_price=500.0)
+    rules, params = make_params(inputs, year=year, kind="hydrogen", pv_cost=1_000.0,
+                                overrides={"peak_valley_limit": {"limit": 0.5}})  # fmt: skip
+    assert rules.param("peak_valley_limit", "reading") == "connection"
+    sol, hourly = solve(inputs, params)
+    assert sol.capacities["pv"] == pytest.approx(10 / (1 - cap), rel=1e-6)
+    assert sol.capacities["connection_mw"] == pytest.approx(2 * 10 / (1 - cap), rel=1e-6)
+    assert metrics.export_ratio(hourly) == pytest.approx(cap, rel=1e-6)
+
+
+def test_signed_peak_valley_reading_forbids_export(day):
+    # Same with reading signed and λ = 0.6: (max P − min P) <= 0.6·max P with max P = 10
+    # (night) asks min P = 10 − C_pv >= 4 by day: C_pv = 6 MW, no export, the export cap
+    # cannot bind. (E_sc = 12 x 6 = 72 MWh = the 30% floor of 240 exactly; at λ = 0.5 no
+    # design would meet both.)
+    idx, pv = day
+    inputs = make_inputs(10.0, pv, idx, export_price=500.0)
+    _, params = make_params(inputs, kind="hydrogen", pv_cost=1_000.0,
+                            overrides={"peak_valley_limit": {"limit": 0.6, "reading": "signed"}})
+    sol, hourly = solve(inputs, params)
+    assert sol.capacities["pv"] == pytest.approx(6.0, rel=1e-6)
+    assert hourly["export_mw"].max() == pytest.approx(0.0, abs=1e-9)
+
+
 def test_hydrogen_generation_cap_binds(day):
     # As above with the export cap lifted to 90%: now the 1.2x rule binds:
     # E_A = 12 x C <= 1.2 x 240 = 288  ->  C = 24 MW.
@@ -97,6 +129,26 @@ def test_utilisation_floor_binds(day):
     sol, hourly = solve(inputs, params)
     assert sol.capacities["pv"] == pytest.approx(6.25, rel=1e-6)
     assert metrics.renewable_utilisation(hourly) == pytest.approx(0.9, rel=1e-6)
+
+
+def test_utilisation_floor_is_not_met_by_burning_energy_in_storage():
+    # The case above plus storage with η_c = η_d = 0.9, almost free power (0.001/MW) and
+    # prohibitive energy (1e6/MWh, so nothing is shifted between hours). Charging and
+    # discharging at P MW in the same hour burns P·(1 − 0.81) MWh with the state of charge
+    # unchanged. Read as "absorbed" (E_A − E_curt, greenscen 0.1) that counts as utilised, and
+    # the cheap PV would grow to 10 MW with the 6 h x 5 MW surplus burnt in a ~26 MW loop.
+    # Read as delivered (E_sc + E_exp) / E_A, the loop earns nothing: the honest optimum is the
+    # one without storage, C = 6.25 MW, no storage, utilisation 0.9 and no loop in the dispatch.
+    idx = day_index()
+    load = np.where((idx.hour >= 12) & (idx.hour < 18), 5.0, 10.0)
+    inputs = make_inputs(load, square_pv(idx), idx)
+    _, params = make_params(inputs, pv_cost=100.0, storage=True, efficiency=0.9,
+                            storage_power_cost=0.001, storage_energy_cost=1e6,
+                            overrides=NO_PV_LIMIT)  # fmt: skip
+    sol, hourly = solve(inputs, params)
+    assert sol.capacities["pv"] == pytest.approx(6.25, rel=1e-6)
+    assert metrics.renewable_utilisation(hourly) == pytest.approx(0.9, rel=1e-6)
+    assert np.minimum(hourly["charge_mw"], hourly["discharge_mw"]).max() <= 1e-9
 
 
 def test_exchange_limit_binds_with_fixed_connection(day):
@@ -179,15 +231,29 @@ def test_off_grid_storage_carries_the_night():
     # Off-grid, flat 10 MW: PV by day covers the load and charges 120 MWh for the night.
     # Efficiency 0.9 each way: charge = 120 / 0.81 = 148.15 MWh over 12 h -> 12.346 MW;
     # PV = 10 + 12.346 = 22.346 MW; storage power = max(12.346, 10) = 12.346 MW, energy
-    # = 120 / 0.9 = 133.33 MWh. The utilisation floor does not bind (no curtailment).
+    # = 120 / 0.9 = 133.33 MWh. Utilisation, energy delivered: 240 / (12 x 22.346) = 0.895
+    # (the 28.15 MWh lost in storage are not utilised), so the floor is set to 0.85 here.
     idx = day_index()
     inputs = make_inputs(10.0, square_pv(idx), idx)
-    _, params = make_params(inputs, mode="off_grid", storage=True, efficiency=0.9)
+    _, params = make_params(inputs, mode="off_grid", storage=True, efficiency=0.9,
+                            overrides={"renewable_utilisation_min": {"min_share": 0.85}})
     sol, hourly = solve(inputs, params)
     charge_mw = 120 / 0.81 / 12
     assert sol.capacities["pv"] == pytest.approx(10 + charge_mw, rel=1e-6)
     assert sol.capacities["storage_mwh"] == pytest.approx(120 / 0.9, rel=1e-6)
     assert hourly["import_mw"].abs().max() == 0.0
+    assert metrics.renewable_utilisation(hourly) == pytest.approx(240 / (12 * (10 + charge_mw)))
+
+
+def test_off_grid_storage_losses_count_against_the_utilisation_floor():
+    # The case above under the plan's 90% floor: the best possible utilisation is the 0.895
+    # of the smallest PV (any more PV is curtailed), so no design complies. Read as absorbed
+    # energy (0.1) the same design scored 1.0.
+    idx = day_index()
+    inputs = make_inputs(10.0, square_pv(idx), idx)
+    _, params = make_params(inputs, mode="off_grid", storage=True, efficiency=0.9)
+    with pytest.raises(InfeasibleError):
+        solve(inputs, params)
 
 
 @pytest.fixture

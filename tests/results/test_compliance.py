@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import replace
 from datetime import date
@@ -25,6 +26,7 @@ PHYSICS_ROWS = [
     "available_output",
     "storage_limits",
     "storage_continuity",
+    "storage_loops",
     "green_charging",
 ]
 
@@ -51,7 +53,8 @@ def row(table, rule) -> pd.Series:
 # import = load − available + charge − discharge = 10, 10, 10, 40 − 20 − 8.1 = 11.9 MW
 #
 # E_A = 6·110 = 660 MWh, E_load = 6·150 = 900 MWh, E_sc = 6·(20 + 30 + 30 + 28.1) = 648.6 MWh
-# self-consumption 648.6 / 900 = 0.720667; utilisation 1; E_A / E_load = 0.733333
+# self-consumption 648.6 / 900 = 0.720667; E_A / E_load = 0.733333; utilisation, energy
+# delivered: (648.6 + 0) / 660 = 0.982727 (the 60 − 48.6 = 11.4 MWh lost in storage not used)
 # exchange P = 10, 10, 10, 11.9: rate (11.9 − 10) / 11.9 = 0.159664 <= load's (40 − 30) / 40
 
 
@@ -123,7 +126,7 @@ def test_consistent_dispatch_passes_with_hand_values():
     pv = row(t, "peak_valley_limit")
     assert (pv["value"], pv["limit"]) == pytest.approx((1.9 / 11.9, 0.25))
     assert "2026-06-01" in pv["note"]
-    assert row(t, "renewable_utilisation_min")["value"] == pytest.approx(1.0)
+    assert row(t, "renewable_utilisation_min")["value"] == pytest.approx(648.6 / 660)
     assert row(t, "export_ban")["value"] == 0.0
     assert set(t.loc[t["rule"].isin(PHYSICS_ROWS), "clause"]) == {"model physics"}
     assert row(t, "green_tracing")["clause"] == "五(五)"
@@ -299,11 +302,25 @@ def test_export_ratio_cap_by_year(year, cap, ok):
     assert "export_ban" not in set(t["rule"])
 
 
-def test_peak_valley_with_export_hours_exceeds_one():
-    t = compliance_table(hydrogen_hours(), rules(2027, "hydrogen"), HYDROGEN)
+def test_peak_valley_signed_reading_with_export_hours_exceeds_one():
+    pv = {"peak_valley_limit": {"reading": "signed"}}
+    t = compliance_table(hydrogen_hours(), rules(2027, "hydrogen", overrides=pv), HYDROGEN)
     # P = −30, 20 on one day: (20 + 30) / 20 = 2.5 against the load's (50 − 40) / 50 = 0.2
     assert failed(t) == {"peak_valley_limit"}
     assert row(t, "peak_valley_limit")["value"] == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize(("conn", "rate"), [(62.5, 0.8), (50.0, 1.0)])
+def test_peak_valley_connection_reading_is_the_default_where_export_is_allowed(conn, rate):
+    # auto -> connection for a hydrogen project that may export. P = −30, 20: swing 50 MW;
+    # rate = 50 / C: 0.8 at C = 62.5 MW (exactly the limit 0.8, holds), 1.0 at C = 50 (breaks).
+    pv = {"peak_valley_limit": {"limit": 0.8}}
+    facts = dataclasses.replace(HYDROGEN, connection_mw=conn)
+    t = compliance_table(hydrogen_hours(), rules(2027, "hydrogen", overrides=pv), facts)
+    r = row(t, "peak_valley_limit")
+    assert r["value"] == pytest.approx(rate)
+    assert r["ok"] is (rate <= 0.8)
+    assert "reading connection" in r["note"]
 
 
 def test_hydrogen_generation_cap_override():
