@@ -12,8 +12,10 @@ plant (by its consumption). Per year:
   certificates (supplementary, 五(二), 1 certificate = 1 MWh); sold excess volume and sold
   certificates no longer count for the seller (五(三)3);
 - certificates bought within the 3-month make-up window count for the assessed year (004
-  第二十二条); a shortfall left after it is carried into the next year except in the final year
-  of a five-year plan (see :mod:`greenscen.obligations.carryover`).
+  第二十二条); a shortfall left after it is, by default, NOT carried: 002 七(二) writes for
+  entities 「督促未完成消纳责任权重的市场主体限期整改，依法依规予以处理」 (rectify within a deadline,
+  dealt with by law), and 004 第二十二条's carry-over (except in a plan's final year) is written
+  for provinces. A scenario may apply it to an entity as a reading (``carry_over_rule``).
 
 Hydro volumes count for the total weight only; non-hydro volumes for both.
 """
@@ -172,6 +174,13 @@ def year_rows(ey: EntityYear) -> dict:
     for r in ROUTES_OUT:
         row[f"{r}_mwh"] = 0.0 - getattr(ey, r).total_mwh + 0.0  # sales shown negative, never -0.0
     counted = counted_volumes(ey)
+    # physical volumes (bought or self-generated energy) vs certificates, for carbon accounting
+    unbundled = (
+        ey.certificates_bought.total_mwh + ey.makeup_certificates.total_mwh
+        - ey.certificates_sold.total_mwh
+    )
+    row["bundled_mwh"] = counted.total_mwh - unbundled
+    row["unbundled_mwh"] = unbundled
     row["fulfilled_total_mwh"] = counted.total_mwh
     row["fulfilled_non_hydro_mwh"] = counted.non_hydro_mwh
     before = counted_volumes(ey, with_makeup=False)
