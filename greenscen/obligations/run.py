@@ -52,6 +52,9 @@ class ObligationResults:
     prices: pd.DataFrame | None = None
     monthly_certificates: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    rating_table: pd.DataFrame | None = None
+    rating_summary: dict | None = None
+    quarterly: pd.DataFrame | None = None
 
     @property
     def shortfall_remains(self) -> bool:
@@ -434,6 +437,49 @@ def run_obligations(
     if ent is not None:
         frames.append(carbon_columns(ent, scn.carbon.region, scn.carbon.lag_years, certs))
     ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rating_table, rating_summary = _rating(scn, ledger)
+    quarterly = _quarterly(scn, ledger, base_dir)
     return ObligationResults(
-        scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes)
+        scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes),
+        rating_table, rating_summary, quarterly,
+    )  # fmt: skip
+
+
+def _rating(scn: ObligationScenario, ledger: pd.DataFrame):
+    """Return the carbon-finance score table and summary when the scenario asks for one."""
+    spec = scn.carbon_rating
+    if spec is None:
+        return None, None
+    from greenscen.obligations.carbon_rating import metrics_from_ledger, rate_firm
+
+    computed = metrics_from_ledger(ledger, spec.year) if scn.enterprise is not None else {}
+    override = {"tree": spec.tree, "grades": spec.grades}
+    if spec.qualifying_grades is not None:
+        override["qualifying_grades"] = {"value": spec.qualifying_grades, "status": "scenario"}
+    return rate_firm(
+        spec.firm, computed, spec.loan_principal_yuan, spec.green_finance_admitted, override
+    )
+
+
+def _quarterly(scn: ObligationScenario, ledger: pd.DataFrame, base_dir) -> pd.DataFrame | None:
+    """Return the quarterly monitoring view when the scenario asks for one."""
+    spec = scn.monitoring
+    if spec is None:
+        return None
+    from greenscen.obligations.carbon_hourly import read_sizing_hourly
+    from greenscen.obligations.monitoring import quarterly_green_share
+
+    folder = Path(spec.from_sizing)
+    if not folder.is_absolute() and base_dir is not None:
+        folder = Path(base_dir) / folder
+    target = spec.target_share
+    if target is None:
+        led = ledger[ledger["kind"] == "enterprise"].set_index("year") if not ledger.empty else None
+        if led is None or spec.year not in led.index:
+            raise ScenarioError(
+                f"monitoring.target_share: expected a value or an enterprise target for {spec.year}, found none"
+            )
+        target = float(led.loc[spec.year, "target_share"])
+    return quarterly_green_share(
+        read_sizing_hourly(folder), target, spec.trading_mwh, spec.certificates_mwh
     )

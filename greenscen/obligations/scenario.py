@@ -265,6 +265,31 @@ class CarbonSpec(_Strict):
     lag_years: int = Field(2, ge=0, le=5)
 
 
+class CarbonRatingSpec(_Strict):
+    """Carbon-finance rating of the enterprise in one year (seed 003); see data/carbon_rating.yaml."""
+
+    year: int
+    # the firm's own data by metric name of the tree (energy intensity, load factor, ...); wins
+    # over the metrics greenscen computes from the ledger (green share, carbon intensity, trend)
+    firm: dict[str, float] = Field(default_factory=dict)
+    loan_principal_yuan: float = Field(0.0, ge=0)
+    # 符合自治区绿色金融贷款准入条件 (seed 003): the bank's admission, a user input
+    green_finance_admitted: bool = True
+    tree: list[dict] | None = None
+    grades: dict | None = None
+    qualifying_grades: list[str] | None = None
+
+
+class MonitoringSpec(_Strict):
+    """Quarterly green-share view (000 二(三), 004 第十九条) from a sizing run's hourly output."""
+
+    from_sizing: str
+    year: int
+    target_share: float | None = Field(None, ge=0, le=1)  # None = the enterprise target of year
+    trading_mwh: list[float] | None = None  # 4 quarterly values
+    certificates_mwh: list[float] | None = None
+
+
 class ObligationScenario(_Strict):
     """An obligations scenario: weights and trajectories, an enterprise, obligated entities."""
 
@@ -279,6 +304,8 @@ class ObligationScenario(_Strict):
     entities: list[EntitySpec] = Field(default_factory=list)
     allocation: list[AllocationSpec] = Field(default_factory=list)
     carbon: CarbonSpec = Field(default_factory=CarbonSpec)
+    carbon_rating: CarbonRatingSpec | None = None
+    monitoring: MonitoringSpec | None = None
 
     @field_validator("rules")
     @classmethod
