@@ -79,13 +79,15 @@ def plot_quarterly(q: pd.DataFrame, lang: str = "en", ax=None, scenario=None):
     ax.plot(x, q["ytd_share"] * 100, "-o", color=PALETTE["load"], label=_t("ytd", lang))
     ax.axhline(q["target_share"].iloc[0] * 100, color=PALETTE["shortfall"], ls="--",
                label=_t("target", lang))  # fmt: skip
-    for xi, lag, top in zip(x, q["lagging"], bottom, strict=True):
+    ticks = [f"Q{i}" + (f"\n{_t('lagging', lang)}" if lag else "")
+             for i, lag in zip(x, q["lagging"], strict=True)]  # fmt: skip
+    ax.set_xticks(x, ticks)
+    for tick, lag in zip(ax.get_xticklabels(), q["lagging"], strict=True):
         if lag:
-            ax.text(xi, top + 1, _t("lagging", lang), ha="center", color=PALETTE["shortfall"], fontsize=9)
-    ax.set_xticks(x, [f"Q{i}" for i in x])
+            tick.set_color(PALETTE["shortfall"])
     ax.set_xlabel(_t("quarter", lang))
     ax.set_ylabel(_t("share_axis", lang))
-    ax.set_ylim(0, max(100.0, float(bottom.max()) + 8))
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_ylim(0, max(100.0, float(bottom.max())) * 1.22)
+    ax.legend(fontsize=8, loc="upper left", ncol=5, frameon=False)
     finish_figure(fig, _t("title_q", lang), _t("src_q", lang), scenario, lang=lang)
     return fig
