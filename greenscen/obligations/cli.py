@@ -87,6 +87,10 @@ def write_outputs(res: ObligationResults, folder: Path, formats=CHART_FORMATS) -
         res.rating_table.to_csv(folder / "carbon_rating.csv", index=False, encoding="utf-8-sig")
     if res.quarterly is not None:
         res.quarterly.to_csv(folder / "quarterly_green_share.csv", encoding="utf-8-sig")
+    if res.class2_combined is not None and not res.class2_combined.empty:
+        res.class2_combined.to_csv(
+            folder / "class2_combined.csv", index=False, encoding="utf-8-sig"
+        )  # 002 三(三)2 合并统计后
     (folder / "scenario_resolved.yaml").write_text(
         yaml.safe_dump(scn.model_dump(mode="json"), allow_unicode=True, sort_keys=False),
         encoding="utf-8",

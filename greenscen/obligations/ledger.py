@@ -293,3 +293,32 @@ def allocate_guaranteed(
     if market_total <= 0 and rest > TOLERANCE_MWH:
         out["unallocated"] = guaranteed.scaled(rest / pool)
     return out
+
+
+CLASS2_KINDS = ("retailer", "market_user")
+
+
+def combined_class_assessment(ledger: pd.DataFrame, kinds: Sequence[str] = CLASS2_KINDS) -> pd.DataFrame:
+    """Return the class-2 entities of each province and year assessed together (002 三(三)2).
+
+    002 三(三)2: 「其他市场主体……承担与其年供（售、用）电量相对应的消纳责任权重，其中 2021 年该类主体承担的
+    消纳责任权重合并统计后：总量消纳责任权重最低为 74%，非水电消纳责任权重最低为 6%」 - the class's weights
+    are met *after combining* its entities. Two readings: each entity meets its own weight (the
+    per-entity ledger) or the class meets it combined (this table); a shortfall of one entity
+    may be covered by another's excess here. Columns in MWh and fractions, one row per province
+    and year; ``compliant_combined`` when neither combined weight is short.
+    """
+    sub = ledger[ledger["kind"].isin(list(kinds))]
+    cols = ["obligated_consumption_mwh", "obligation_total_mwh", "obligation_non_hydro_mwh",
+            "fulfilled_total_mwh", "fulfilled_non_hydro_mwh"]  # fmt: skip
+    g = sub.groupby(["province", "year"])[cols].sum()
+    g["entities"] = sub.groupby(["province", "year"])["entity"].nunique()
+    for kind in ("total", "non_hydro"):
+        g[f"share_{kind}"] = g[f"fulfilled_{kind}_mwh"] / g["obligated_consumption_mwh"]
+        g[f"shortfall_{kind}_mwh"] = (g[f"obligation_{kind}_mwh"] - g[f"fulfilled_{kind}_mwh"]).clip(
+            lower=0.0
+        )
+    g["compliant_combined"] = (g["shortfall_total_mwh"] <= TOLERANCE_MWH) & (
+        g["shortfall_non_hydro_mwh"] <= TOLERANCE_MWH
+    )
+    return g.reset_index()

@@ -25,7 +25,13 @@ from greenscen.obligations.enterprise import (
     monthly_certificate_schedule,
     target_path,
 )
-from greenscen.obligations.ledger import EntityYear, Volumes, allocate_guaranteed, entity_ledger
+from greenscen.obligations.ledger import (
+    EntityYear,
+    Volumes,
+    allocate_guaranteed,
+    combined_class_assessment,
+    entity_ledger,
+)
 from greenscen.obligations.plan import PlanProblem, PlanResult, single_route_costs, solve_plan
 from greenscen.obligations.prices import price_table
 from greenscen.obligations.scenario import (
@@ -55,6 +61,7 @@ class ObligationResults:
     rating_table: pd.DataFrame | None = None
     rating_summary: dict | None = None
     quarterly: pd.DataFrame | None = None
+    class2_combined: pd.DataFrame | None = None
 
     @property
     def shortfall_remains(self) -> bool:
@@ -439,9 +446,10 @@ def run_obligations(
     ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     rating_table, rating_summary = _rating(scn, ledger)
     quarterly = _quarterly(scn, ledger, base_dir)
+    class2 = combined_class_assessment(ent) if ent is not None else None
     return ObligationResults(
         scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes),
-        rating_table, rating_summary, quarterly,
+        rating_table, rating_summary, quarterly, class2,
     )  # fmt: skip
 
 

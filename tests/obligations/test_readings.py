@@ -258,3 +258,19 @@ def test_grid_connected_captive_plant_takes_its_allocation():
     raw["entities"][1]["off_grid"] = True
     with pytest.raises(ScenarioError, match="未与公用电网联网"):
         run_obligations(scenario_from_dict(raw))
+
+
+def test_class2_entities_assessed_combined():
+    # 002 三(三)2 合并统计后: retailer obligated 1,000 (74% -> 740) with 700 counted; market user
+    # obligated 1,000 with 800 -> each: the retailer is 40 short; combined 1,500 >= 1,480: holds
+    from greenscen.obligations.ledger import combined_class_assessment
+
+    led = pd.DataFrame({
+        "entity": ["r", "m", "g"], "kind": ["retailer", "market_user", "grid_company"],
+        "province": "四川", "year": 2021, "obligated_consumption_mwh": [1000.0, 1000.0, 5000.0],
+        "obligation_total_mwh": [740.0, 740.0, 3700.0], "obligation_non_hydro_mwh": [60.0, 60.0, 300.0],
+        "fulfilled_total_mwh": [700.0, 800.0, 0.0], "fulfilled_non_hydro_mwh": [60.0, 60.0, 0.0],
+    })  # fmt: skip
+    c = combined_class_assessment(led).iloc[0]
+    assert c["entities"] == 2 and c["share_total"] == pytest.approx(0.75)
+    assert c["shortfall_total_mwh"] == 0 and bool(c["compliant_combined"])
