@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-OBLIGATION_KEYS = {"enterprise", "entities", "weights", "carbon"}
+OBLIGATION_KEYS = {"enterprise", "entities", "weights", "carbon", "carbon_rating", "monitoring"}
 
 
 def is_obligations_file(path: str | None) -> bool:

@@ -24,6 +24,7 @@ _LABELS = {
     "total": ("Total weight", "总量消纳责任权重"),
     "non_hydro": ("Non-hydro weight", "非水电消纳责任权重"),
     "suspect": ("Suspect value", "存疑数值"),
+    "expected": ("Expected value (next year, not yet binding)", "预期值（次年，尚未下达）"),
     "hold_last": ("Hold last published", "保持最新公布值"),
     "linear_to_target": ("Linear to 2030 guidance", "线性趋近2030年指引"),
     "regional_step": ("Regional step increase", "区域差异化阶梯提升"),
@@ -37,6 +38,7 @@ _LABELS = {
     "certificates": ("Certificates", "绿证"),
     "certificates_bought": ("Certificates", "绿证"),
     "makeup_certificates": ("Make-up certificates (3 months)", "补足绿证 (3个月内)"),
+    "makeup_trading": ("Make-up green power trading (3 months)", "补足绿电交易 (3个月内)"),
     "excess_sold": ("Excess volume sold", "出售超额消纳量"),
     "certificates_sold": ("Certificates sold", "出售绿证"),
     "required": ("Requirement incl. carried-in", "应完成量 (含结转)"),
@@ -57,7 +59,7 @@ _LABELS = {
 
 FULFIL_ROUTES = (
     "self_generated", "direct", "trading", "guaranteed", "market", "excess_bought",
-    "certificates", "certificates_bought", "makeup_certificates",
+    "certificates", "certificates_bought", "makeup_certificates", "makeup_trading",
 )  # fmt: skip
 SALE_ROUTES = ("excess_sold", "certificates_sold")
 _ROUTE_COLOURS = {
@@ -70,6 +72,7 @@ _ROUTE_COLOURS = {
     "certificates": PALETTE["certificate"],
     "certificates_bought": PALETTE["certificate"],
     "makeup_certificates": "#F2C14E",
+    "makeup_trading": PALETTE["trading"],
     "excess_sold": "#C06C84",
     "certificates_sold": PALETTE["certificate"],
 }
@@ -136,6 +139,10 @@ def plot_weight_trajectories(
             label=tr("history", lang),
             zorder=5,
         )
+        exp = hist[hist["status"] == "expected"]
+        if not exp.empty:
+            a.plot(exp["year"], exp["value"] * 100, "o", mfc="white", mec=PALETTE["load"], mew=1.5,
+                   ms=7, label=tr("expected", lang), zorder=6)  # fmt: skip
         sus = hist[hist["status"] == "suspect"]
         if not sus.empty:
             a.plot(
@@ -168,7 +175,12 @@ def plot_weight_trajectories(
         a.set_xlabel(tr("year", lang))
         a.set_ylabel(tr("weight", lang))
         a.set_ylim(bottom=0)
-    axes[0].legend(fontsize=8, loc="best")
+    handles, labels = {}, {}
+    for a in axes:  # one legend for both panels (the expected marker may be in one only)
+        for h, lab in zip(*a.get_legend_handles_labels(), strict=True):
+            handles.setdefault(lab, h)
+    labels = list(handles)
+    axes[0].legend([handles[k] for k in labels], labels, fontsize=8, loc="best")
     if ax is None:
         finish_figure(fig, tr("title_traj", lang), tr("source_weights", lang), scenario)
     return fig
@@ -199,7 +211,7 @@ def plot_obligation_fulfilment(
             continue
         v = ledger[col].fillna(0.0).to_numpy(float) / 1000.0
         name = tr(r, lang)
-        hatch = "//" if r == "makeup_certificates" else ("xx" if r in SALE_ROUTES else "")
+        hatch = "//" if r.startswith("makeup_") else ("xx" if r in SALE_ROUTES else "")
         up, down = np.clip(v, 0, None), np.clip(v, None, 0)
         ax.bar(x, up, bottom=pos, color=_ROUTE_COLOURS[r], hatch=hatch, edgecolor="white", width=0.62,
                label=None if name in seen else name)  # fmt: skip

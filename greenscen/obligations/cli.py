@@ -23,6 +23,7 @@ from greenscen.obligations.charts import (
     plot_obligation_fulfilment,
     plot_weight_trajectories,
 )
+from greenscen.obligations.charts_rating import plot_quarterly, plot_rating
 from greenscen.obligations.data import data_path
 from greenscen.obligations.run import ObligationResults, run_obligations
 from greenscen.obligations.scenario import load_obligations_scenario
@@ -48,6 +49,10 @@ def _summary(res: ObligationResults, seconds: float) -> dict:
         "run_seconds": round(seconds, 3),
         "notes": list(res.notes),
     }
+    if res.rating_summary is not None:
+        out["carbon_rating"] = res.rating_summary
+    if res.quarterly is not None:
+        out["quarterly"] = res.quarterly.reset_index().to_dict("records")
     if res.plan is not None:
         out["plan"] = {
             "years": list(res.plan_problem.years),
@@ -78,6 +83,14 @@ def write_outputs(res: ObligationResults, folder: Path, formats=CHART_FORMATS) -
         res.monthly_certificates.to_csv(
             folder / "certificates_monthly_mwh.csv", encoding="utf-8-sig"
         )
+    if res.rating_table is not None:
+        res.rating_table.to_csv(folder / "carbon_rating.csv", index=False, encoding="utf-8-sig")
+    if res.quarterly is not None:
+        res.quarterly.to_csv(folder / "quarterly_green_share.csv", encoding="utf-8-sig")
+    if res.class2_combined is not None and not res.class2_combined.empty:
+        res.class2_combined.to_csv(
+            folder / "class2_combined.csv", index=False, encoding="utf-8-sig"
+        )  # 002 三(三)2 合并统计后
     (folder / "scenario_resolved.yaml").write_text(
         yaml.safe_dump(scn.model_dump(mode="json"), allow_unicode=True, sort_keys=False),
         encoding="utf-8",
@@ -103,6 +116,14 @@ def write_outputs(res: ObligationResults, folder: Path, formats=CHART_FORMATS) -
                     fig = plot_certificates_cost(led, lang=lang, scenario=scn.name)
                     written += export_figure(fig, folder / f"certificates_cost_{lang}", formats)
                     plt.close(fig)
+            if res.rating_table is not None:
+                fig = plot_rating(res.rating_table, res.rating_summary, lang=lang, scenario=scn.name)
+                written += export_figure(fig, folder / f"carbon_rating_{lang}", formats)
+                plt.close(fig)
+            if res.quarterly is not None:
+                fig = plot_quarterly(res.quarterly, lang=lang, scenario=scn.name)
+                written += export_figure(fig, folder / f"quarterly_green_share_{lang}", formats)
+                plt.close(fig)
     return written
 
 
@@ -136,6 +157,16 @@ def run_obligations_cli(scenario_path: str | None, out_dir: str, overwrite: bool
     if res.plan is not None:
         print(f"least-cost plan {res.plan.total_cost_yuan:,.0f} yuan; single routes: "
               + ", ".join(f"{k} {'not allowed' if v is None else f'{v:,.0f}'}" for k, v in res.single_route_costs.items()))  # fmt: skip
+    if res.rating_summary is not None:
+        r = res.rating_summary
+        print(f"carbon-finance rating {res.scenario.carbon_rating.year}: {r['score']:.1f} points, "
+              f"grade {r['grade']}; loan rate -{r['rate_reduction_bp']:.0f} bp = "
+              f"{r['value_yuan_per_year']:,.0f} yuan/yr (weights and grades: illustrative default)")  # fmt: skip
+    if res.quarterly is not None:
+        lag = [f"Q{q}" for q, v in res.quarterly["lagging"].items() if v]
+        print("quarterly green share: " + ", ".join(
+            f"Q{q} {v:.1%}" for q, v in res.quarterly["ytd_share"].items()
+        ) + f" (year to date); lagging: {', '.join(lag) or 'none'}")  # fmt: skip
     for note in res.notes:
         print(f"note: {note}")
     state = "a shortfall remains" if res.shortfall_remains else "compliant"

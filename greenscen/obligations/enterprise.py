@@ -8,8 +8,13 @@
   sold on (000 二(二)).
 - Sector minimum shares are data (``data/sector_targets.yaml``); a sector that must reach "the
   region's total weight" (000 三(五)) takes it from the weights table.
-- Zero-carbon parks: >= 70% green consumption from physical (bundled) energy and ultimately
-  >= 90% clean energy (000 (六)).
+- Zero-carbon parks (000 (六)): 「以物理绿电消纳量为主实现不少于70%的绿电消费，通过绿电直连、绿电绿证交易等，
+  最终实现园区清洁能源消费占比达到90%以上」: park-wide green >= 70% *mainly* physical (reading
+  ``mainly_physical``: physical >= half of the green; or ``physical_70``: physical alone >= 70%),
+  and *ultimately* >= 90% clean energy, certificates counting (绿证交易 is a named route); the 90%
+  binds only from a year the scenario gives (``zero_carbon_park_clean_target_year``).
+- Green power trading is bundled when energy and certificates are delivered in step; the share
+  whose certificates are not (「绿证与物理消纳绿电不同步」, 000 二(一)) is unbundled.
 - A shortfall is added to the next year's target (000 (十一)); a firm may make it up within 3
   months by buying certificates (004 第二十二条).
 - Certificates are best bought monthly to keep the share steady (000 二(三)).
@@ -29,9 +34,10 @@ from greenscen.obligations.carryover import CARRY_COLUMNS, TOLERANCE_MWH, carry_
 from greenscen.obligations.data import load_yaml
 from greenscen.obligations.weights import lookup_weight
 
-BUNDLED_ROUTES = ("self_generated", "direct", "trading")
+BUNDLED_ROUTES = ("self_generated", "direct", "trading", "makeup_trading")
 UNBUNDLED_ROUTES = ("certificates", "makeup_certificates")
 ROUTES = (*BUNDLED_ROUTES, *UNBUNDLED_ROUTES)
+MAKEUP_ROUTES = ("makeup_certificates", "makeup_trading")
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class Target:
     share: float
     status: str
     source: str
+    binding: bool = True
+    reading: str = ""
+    scope: str = "firm"
 
 
 def sector_target(
@@ -49,26 +58,51 @@ def sector_target(
     year: int,
     weights: pd.DataFrame | None = None,
     targets: Mapping | None = None,
+    scope: str = "firm",
 ) -> Target:
     """Return the minimum green share of ``sector`` in ``region`` and ``year`` from the data.
 
     Looks up explicit entries first; a sector listed under ``equal_to_total_weight`` takes the
-    region's total weight of that year from ``weights``. Raises ScenarioError naming what exists.
+    region's total weight of that year from ``weights``. Entries with ``scope: industry`` (a
+    sector-wide share such as the aluminium 25% / 30% of 有色金属行业碳达峰实施方案) are returned only
+    with ``scope="industry"``, never as a firm's target. ``binding`` is False for an aspiration
+    (力争). Raises ScenarioError naming what exists.
     """
     data = targets if targets is not None else load_yaml("sector_targets.yaml")
     for t in data.get("targets", []):
+        if t.get("scope", "firm") != scope:
+            continue
         if t["sector"] == sector and t["region"] == region and int(t["year"]) == int(year):
-            return Target(float(t["share"]), t["status"], t["source"])
+            return Target(
+                float(t["share"]), t["status"], t["source"], bool(t.get("binding", True)),
+                t.get("reading", ""), t.get("scope", "firm"),
+            )  # fmt: skip
     for t in data.get("equal_to_total_weight", []):
         if t["sector"] == sector and t["region"] == region and weights is not None:
             value, status, src = lookup_weight(weights, region, year, "total")
             if not math.isnan(value):
-                return Target(value, status, f"{t['source']}; total weight: {src}")
-    known = sorted({f"{t['sector']}/{t['region']}/{t['year']}" for t in data.get("targets", [])})
+                st = status if t["status"] == "published" else t["status"]
+                return Target(value, st, f"{t['source']}; total weight: {src}")
+    known = sorted(
+        {
+            f"{t['sector']}/{t['region']}/{t['year']}"
+            for t in data.get("targets", [])
+            if t.get("scope", "firm") == scope
+        }
+    )
     raise ScenarioError(
         f"target of {sector} in {region} {year}: expected a published share or a value in the "
         f"scenario (target.by_year), found none; bundled: {', '.join(known)}"
     )
+
+
+def assessment_status(sector: str, year: int, targets: Mapping | None = None) -> str:
+    """Return ``assessed``, ``monitored`` or ``not listed`` for a sector's national status (004)."""
+    data = targets if targets is not None else load_yaml("sector_targets.yaml")
+    for a in data.get("national_assessment", []):
+        if a["sector"] == sector and int(a["year"]) == int(year):
+            return a["status"]
+    return "not listed"
 
 
 def target_path(
@@ -138,6 +172,9 @@ def green_share(consumption_mwh: float, bundled_mwh: float, unbundled_mwh: float
     return (bundled_mwh + unbundled_mwh) / consumption_mwh
 
 
+PARK_READINGS = ("mainly_physical", "physical_70")
+
+
 def check_zero_carbon_park(
     consumption_mwh: float,
     bundled_mwh: float,
@@ -145,23 +182,50 @@ def check_zero_carbon_park(
     bundled_min_share: float = 0.70,
     clean_min_share: float = 0.90,
     unbundled_mwh: float = 0.0,
+    reading: str = "mainly_physical",
+    physical_share_of_green: float = 0.5,
+    clean_binding: bool = True,
 ) -> list[str]:
-    """Return the zero-carbon-park rules a year breaks (000 (六)); empty when it complies.
+    """Return the zero-carbon-park rules a park-year breaks (000 (六)); empty when it complies.
 
-    Bundled (physical) green energy must be >= ``bundled_min_share`` of consumption; bundled green
-    plus other clean energy (e.g. hydro or nuclear delivered physically) >= ``clean_min_share``.
-    Unbundled certificates count for neither test.
+    All quantities are PARK-wide (园区), MWh. 「以物理绿电消纳量为主实现不少于70%的绿电消费」:
+
+    - ``mainly_physical`` (default): bundled + unbundled green >= ``bundled_min_share`` (70%) of
+      consumption and bundled (physical) >= ``physical_share_of_green`` of that green;
+    - ``physical_70``: bundled alone >= 70% of consumption (certificates count 0).
+
+    「通过绿电直连、绿电绿证交易等，最终实现园区清洁能源消费占比达到90%以上」: all green incl. certificates
+    plus other clean energy >= ``clean_min_share``; checked only when ``clean_binding`` (最终 names
+    no year).
     """
-    problems = []
-    if bundled_mwh < bundled_min_share * consumption_mwh - TOLERANCE_MWH:
-        problems.append(
-            f"zero-carbon park: expected bundled green >= {bundled_min_share:.0%} of consumption, "
-            f"found {bundled_mwh / consumption_mwh:.1%} (unbundled certificates do not count)"
+    if reading not in PARK_READINGS:
+        raise ScenarioError(
+            f"zero_carbon_park_reading: expected one of {', '.join(PARK_READINGS)}, found {reading!r}"
         )
-    clean = bundled_mwh + other_clean_mwh
-    if clean < clean_min_share * consumption_mwh - TOLERANCE_MWH:
+    problems = []
+    green = bundled_mwh + unbundled_mwh
+    if reading == "physical_70":
+        if bundled_mwh < bundled_min_share * consumption_mwh - TOLERANCE_MWH:
+            problems.append(
+                f"zero-carbon park: expected physical green >= {bundled_min_share:.0%} of consumption, "
+                f"found {bundled_mwh / consumption_mwh:.1%} (reading physical_70)"
+            )
+    else:
+        if green < bundled_min_share * consumption_mwh - TOLERANCE_MWH:
+            problems.append(
+                f"zero-carbon park: expected green >= {bundled_min_share:.0%} of park consumption, "
+                f"found {green / consumption_mwh:.1%}"
+            )
+        if bundled_mwh < physical_share_of_green * green - TOLERANCE_MWH:
+            problems.append(
+                f"zero-carbon park: expected physical green to be the main part "
+                f"(>= {physical_share_of_green:.0%} of green, 以物理绿电消纳量为主), found "
+                f"{bundled_mwh / green:.1%}"
+            )
+    clean = green + other_clean_mwh
+    if clean_binding and clean < clean_min_share * consumption_mwh - TOLERANCE_MWH:
         problems.append(
-            f"zero-carbon park: expected clean energy >= {clean_min_share:.0%} of consumption, found {clean / consumption_mwh:.1%}"
+            f"zero-carbon park: expected clean energy >= {clean_min_share:.0%} of park consumption, found {clean / consumption_mwh:.1%}"
         )
     return problems
 
@@ -169,9 +233,10 @@ def check_zero_carbon_park(
 def check_bundled_not_resold(bundled_mwh: float, bundled_certificates_sold_mwh: float) -> list[str]:
     """Return a problem when certificates of physically consumed energy are sold (000 二(二))."""
     if bundled_certificates_sold_mwh > TOLERANCE_MWH:
+        consumed = "" if math.isnan(bundled_mwh) else f" ({bundled_mwh:,.0f} MWh consumed)"
         return [
-            f"certificates of bundled energy ({bundled_mwh:,.0f} MWh consumed) cannot be sold on, "
-            f"found {bundled_certificates_sold_mwh:,.0f} MWh sold (000 二(二))"
+            f"expected 0 MWh of certificates of bundled energy{consumed} sold on, "
+            f"found {bundled_certificates_sold_mwh:,.0f} MWh sold (000 二(二): 该部分绿证有效期内不得与非实际消纳企业重复交易)"
         ]
     return []
 
@@ -202,6 +267,7 @@ def enterprise_ledger(
     rule: str,
     plan_final_years: Sequence[int] = (),
     carried_in_mwh: float = 0.0,
+    trading_unsynchronised_share: float = 0.0,
 ) -> pd.DataFrame:
     """Return the year-by-year ledger of a firm's green share, one row per year.
 
@@ -224,6 +290,10 @@ def enterprise_ledger(
         Used by the rule ``next_year_except_plan_final``.
     carried_in_mwh : float
         Shortfall carried into the first year, MWh.
+    trading_unsynchronised_share : float
+        Share of green power trading whose certificates are not delivered in step with the energy
+        (「绿证与物理消纳绿电不同步」, 000 二(一)): counted as unbundled. Make-up trading (004 第二十二条:
+        「又はその他の市場化された取引方式」) counts like trading.
 
     Returns
     -------
@@ -247,8 +317,10 @@ def enterprise_ledger(
     df["obligation_total_mwh"] = df["target_share"] * df["consumption_mwh"]
     for r in ROUTES:
         df[f"{r}_mwh"] = p[r].to_numpy(float)
-    df["bundled_mwh"] = p[list(BUNDLED_ROUTES)].sum(axis=1).to_numpy(float)
-    df["unbundled_mwh"] = p[list(UNBUNDLED_ROUTES)].sum(axis=1).to_numpy(float)
+    u = float(trading_unsynchronised_share)
+    trade = (p["trading"] + p["makeup_trading"]).to_numpy(float)
+    df["bundled_mwh"] = (p["self_generated"] + p["direct"]).to_numpy(float) + (1 - u) * trade
+    df["unbundled_mwh"] = p[list(UNBUNDLED_ROUTES)].sum(axis=1).to_numpy(float) + u * trade
     df["fulfilled_total_mwh"] = df["bundled_mwh"] + df["unbundled_mwh"]
     df["green_share"] = df["fulfilled_total_mwh"] / df["consumption_mwh"]
     cf = carry_forward(
@@ -262,7 +334,8 @@ def enterprise_ledger(
     for col in CARRY_COLUMNS:
         df[f"{col[:-4]}_total_mwh"] = cf[col].to_numpy(float)
     df["shortfall_before_makeup_total_mwh"] = (
-        df["required_total_mwh"] - (df["fulfilled_total_mwh"] - df["makeup_certificates_mwh"])
+        df["required_total_mwh"]
+        - (df["fulfilled_total_mwh"] - df["makeup_certificates_mwh"] - df["makeup_trading_mwh"])
     ).clip(lower=0.0)
     pr = prices.reindex(years)
     price_of = {
@@ -270,6 +343,7 @@ def enterprise_ledger(
         "trading": "trading",
         "certificates": "certificates",
         "makeup_certificates": "certificates",
+        "makeup_trading": "trading",
     }
     for r, col in price_of.items():
         df[f"cost_{r}_yuan"] = df[f"{r}_mwh"] * pr[col].to_numpy(float)

@@ -12,8 +12,10 @@ plant (by its consumption). Per year:
   certificates (supplementary, 五(二), 1 certificate = 1 MWh); sold excess volume and sold
   certificates no longer count for the seller (五(三)3);
 - certificates bought within the 3-month make-up window count for the assessed year (004
-  第二十二条); a shortfall left after it is carried into the next year except in the final year
-  of a five-year plan (see :mod:`greenscen.obligations.carryover`).
+  第二十二条); a shortfall left after it is, by default, NOT carried: 002 七(二) writes for
+  entities 「督促未完成消纳责任权重的市场主体限期整改，依法依规予以处理」 (rectify within a deadline,
+  dealt with by law), and 004 第二十二条's carry-over (except in a plan's final year) is written
+  for provinces. A scenario may apply it to an entity as a reading (``carry_over_rule``).
 
 Hydro volumes count for the total weight only; non-hydro volumes for both.
 """
@@ -172,6 +174,13 @@ def year_rows(ey: EntityYear) -> dict:
     for r in ROUTES_OUT:
         row[f"{r}_mwh"] = 0.0 - getattr(ey, r).total_mwh + 0.0  # sales shown negative, never -0.0
     counted = counted_volumes(ey)
+    # physical volumes (bought or self-generated energy) vs certificates, for carbon accounting
+    unbundled = (
+        ey.certificates_bought.total_mwh + ey.makeup_certificates.total_mwh
+        - ey.certificates_sold.total_mwh
+    )
+    row["bundled_mwh"] = counted.total_mwh - unbundled
+    row["unbundled_mwh"] = unbundled
     row["fulfilled_total_mwh"] = counted.total_mwh
     row["fulfilled_non_hydro_mwh"] = counted.non_hydro_mwh
     before = counted_volumes(ey, with_makeup=False)
@@ -284,3 +293,32 @@ def allocate_guaranteed(
     if market_total <= 0 and rest > TOLERANCE_MWH:
         out["unallocated"] = guaranteed.scaled(rest / pool)
     return out
+
+
+CLASS2_KINDS = ("retailer", "market_user")
+
+
+def combined_class_assessment(ledger: pd.DataFrame, kinds: Sequence[str] = CLASS2_KINDS) -> pd.DataFrame:
+    """Return the class-2 entities of each province and year assessed together (002 三(三)2).
+
+    002 三(三)2: 「其他市场主体……承担与其年供（售、用）电量相对应的消纳责任权重，其中 2021 年该类主体承担的
+    消纳责任权重合并统计后：总量消纳责任权重最低为 74%，非水电消纳责任权重最低为 6%」 - the class's weights
+    are met *after combining* its entities. Two readings: each entity meets its own weight (the
+    per-entity ledger) or the class meets it combined (this table); a shortfall of one entity
+    may be covered by another's excess here. Columns in MWh and fractions, one row per province
+    and year; ``compliant_combined`` when neither combined weight is short.
+    """
+    sub = ledger[ledger["kind"].isin(list(kinds))]
+    cols = ["obligated_consumption_mwh", "obligation_total_mwh", "obligation_non_hydro_mwh",
+            "fulfilled_total_mwh", "fulfilled_non_hydro_mwh"]  # fmt: skip
+    g = sub.groupby(["province", "year"])[cols].sum()
+    g["entities"] = sub.groupby(["province", "year"])["entity"].nunique()
+    for kind in ("total", "non_hydro"):
+        g[f"share_{kind}"] = g[f"fulfilled_{kind}_mwh"] / g["obligated_consumption_mwh"]
+        g[f"shortfall_{kind}_mwh"] = (g[f"obligation_{kind}_mwh"] - g[f"fulfilled_{kind}_mwh"]).clip(
+            lower=0.0
+        )
+    g["compliant_combined"] = (g["shortfall_total_mwh"] <= TOLERANCE_MWH) & (
+        g["shortfall_non_hydro_mwh"] <= TOLERANCE_MWH
+    )
+    return g.reset_index()

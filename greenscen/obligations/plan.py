@@ -9,8 +9,13 @@ self-generation ``s[y]`` counts as bundled. Constraints, one builder each:
   shortfall carried into the next year (000 (十一)); ``k`` is 0 unless the scenario allows planned
   carry-over, never in a year whose rule forbids it (004 第二十二条) and never past the horizon;
   ``k[first-1]`` is the shortfall carried in from before the horizon;
-- bundled main route (000 二(二)): ``s + d + t >= m * (s + d + t + c)`` for a share ``m``;
-- zero-carbon park (000 (六)): ``s + d + t >= 0.70 * consumption``.
+- bundled main route (000 二(二)): ``B >= m * (B + U)`` for a share ``m``, where bundled
+  ``B = s + d + (1-u) t`` and unbundled ``U = c + u t`` (``u``: share of trading whose certificates
+  are not in step with the energy, 000 二(一));
+- zero-carbon park (000 (六)), park-wide with the rest of the park's volumes ``o``: reading
+  ``mainly_physical`` ``B + U + o_B + o_U >= 0.70 (consumption + o_cons)`` and
+  ``B + o_B >= 0.5 (B + U + o_B + o_U)``; reading ``physical_70`` ``B + o_B >= 0.70 (...)``; and
+  from the clean target year, ``B + U + o + other clean >= 0.90 (...)``.
 
 Certificates count only in their own year (004 第八条: certificates of the assessed year), so
 over-compliance is not banked. Monthly purchases are derived afterwards in proportion to
@@ -50,6 +55,15 @@ class PlanProblem:
     carried_in_mwh: float = 0.0
     bundled_min_share_of_green: float = 0.0
     bundled_min_share_of_consumption: float = 0.0
+    trading_unsynchronised_share: float = 0.0
+    park_reading: str = "physical_70"
+    park_physical_share_of_green: float = 0.5
+    park_other_consumption_mwh: tuple[float, ...] | None = None
+    park_other_bundled_mwh: tuple[float, ...] | None = None
+    park_other_certificates_mwh: tuple[float, ...] | None = None
+    park_clean_min_share: float = 0.0
+    park_clean_from_year: int | None = None
+    other_clean_mwh: tuple[float, ...] | None = None
     allow_carry: bool = False
     carry_rule: str = "next_year"
     plan_final_years: tuple[int, ...] = ()
@@ -115,20 +129,54 @@ def add_requirement(m: pyo.ConcreteModel, p: PlanProblem) -> None:
     m.requirement = pyo.Constraint(m.Y, rule=rule)
 
 
+def _bundled(m, p: PlanProblem, y):
+    """Bundled MWh of year ``y``: s + d + (1-u) t."""
+    u = p.trading_unsynchronised_share
+    return p.per_year("self_generated_mwh")[m.ix[y]] + m.d[y] + (1 - u) * m.t[y]
+
+
+def _unbundled(m, p: PlanProblem, y):
+    """Unbundled MWh of year ``y``: c + u t."""
+    return m.c[y] + p.trading_unsynchronised_share * m.t[y]
+
+
 def add_bundled_rules(m: pyo.ConcreteModel, p: PlanProblem) -> None:
-    """Add the bundled main-route share and the zero-carbon-park physical minimum where set."""
-    self_gen, cons = p.per_year("self_generated_mwh"), p.consumption_mwh
+    """Add the bundled main-route share and the zero-carbon-park rules where set."""
     if p.bundled_min_share_of_green > 0:
         share = p.bundled_min_share_of_green
         m.bundled_main = pyo.Constraint(
             m.Y,
-            rule=lambda _, y: (1 - share) * (self_gen[m.ix[y]] + m.d[y] + m.t[y]) >= share * m.c[y],
+            rule=lambda _, y: (1 - share) * _bundled(m, p, y) >= share * _unbundled(m, p, y),
         )
     if p.bundled_min_share_of_consumption > 0:
         share = p.bundled_min_share_of_consumption
-        m.bundled_park = pyo.Constraint(
-            m.Y, rule=lambda _, y: self_gen[m.ix[y]] + m.d[y] + m.t[y] >= share * cons[m.ix[y]]
-        )
+        cons = p.consumption_mwh
+        o_c = p.per_year("park_other_consumption_mwh")
+        o_b = p.per_year("park_other_bundled_mwh")
+        o_u = p.per_year("park_other_certificates_mwh")
+
+        def park_cons(y):
+            return cons[m.ix[y]] + o_c[m.ix[y]]
+
+        def phys(y):
+            return _bundled(m, p, y) + o_b[m.ix[y]]
+
+        def green(y):
+            return phys(y) + _unbundled(m, p, y) + o_u[m.ix[y]]
+
+        if p.park_reading == "physical_70":
+            m.bundled_park = pyo.Constraint(m.Y, rule=lambda _, y: phys(y) >= share * park_cons(y))
+        else:
+            q = p.park_physical_share_of_green
+            m.bundled_park = pyo.Constraint(m.Y, rule=lambda _, y: green(y) >= share * park_cons(y))
+            m.park_mainly_physical = pyo.Constraint(m.Y, rule=lambda _, y: phys(y) >= q * green(y))
+        if p.park_clean_min_share > 0 and p.park_clean_from_year is not None:
+            clean = p.per_year("other_clean_mwh")
+            years = [y for y in p.years if y >= p.park_clean_from_year]
+            m.park_clean = pyo.Constraint(
+                years,
+                rule=lambda _, y: green(y) + clean[m.ix[y]] >= p.park_clean_min_share * park_cons(y),
+            )
 
 
 def add_objective(m: pyo.ConcreteModel, p: PlanProblem) -> None:

@@ -18,12 +18,20 @@ from greenscen.obligations.carbon import carbon_columns
 from greenscen.obligations.carryover import TOLERANCE_MWH
 from greenscen.obligations.data import rule_value
 from greenscen.obligations.enterprise import (
+    assessment_status,
+    check_bundled_not_resold,
     check_zero_carbon_park,
     enterprise_ledger,
     monthly_certificate_schedule,
     target_path,
 )
-from greenscen.obligations.ledger import EntityYear, Volumes, allocate_guaranteed, entity_ledger
+from greenscen.obligations.ledger import (
+    EntityYear,
+    Volumes,
+    allocate_guaranteed,
+    combined_class_assessment,
+    entity_ledger,
+)
 from greenscen.obligations.plan import PlanProblem, PlanResult, single_route_costs, solve_plan
 from greenscen.obligations.prices import price_table
 from greenscen.obligations.scenario import (
@@ -32,7 +40,7 @@ from greenscen.obligations.scenario import (
     ObligationScenario,
     year_values,
 )
-from greenscen.obligations.trajectories import project, project_many
+from greenscen.obligations.trajectories import project_many, project_pair
 from greenscen.obligations.weights import load_weights, lookup_weight
 
 
@@ -50,6 +58,10 @@ class ObligationResults:
     prices: pd.DataFrame | None = None
     monthly_certificates: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    rating_table: pd.DataFrame | None = None
+    rating_summary: dict | None = None
+    quarterly: pd.DataFrame | None = None
+    class2_combined: pd.DataFrame | None = None
 
     @property
     def shortfall_remains(self) -> bool:
@@ -102,13 +114,26 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         columns=["self_generated", "direct", "trading", "certificates", "makeup_certificates"],
     )
     purchases["self_generated"] = self_gen
+    purchases["makeup_trading"] = 0.0
     for y, c in ent.closed_years.items():
-        purchases.loc[y, ["direct", "trading", "certificates", "makeup_certificates"]] = [
+        purchases.loc[
+            y, ["direct", "trading", "certificates", "makeup_certificates", "makeup_trading"]
+        ] = [
             c.direct_mwh,
             c.trading_mwh,
             c.certificates_mwh,
             c.makeup_certificates_mwh,
+            c.makeup_trading_mwh,
         ]
+    unsync = routes.trading.unsynchronised_share
+    sold = year_values(ent.bundled_certificates_sold_mwh, years)
+    resold = [
+        f"enterprise.bundled_certificates_sold_mwh {y}: {p}"
+        for y, v in zip(years, sold, strict=True)
+        for p in check_bundled_not_resold(float("nan"), v)
+    ]
+    if resold:
+        raise ScenarioError(resold)
     carried = ent.carried_in_mwh
     if closed:
         pre = enterprise_ledger(
@@ -122,20 +147,27 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             rule,
             final_years,
             carried,
+            unsync,
         )
         carried = float(pre["carried_out_total_mwh"].iloc[-1])
     plan = problem = None
     single = {}
+    park_green = float(rule_value("zero_carbon_park_green_min_share", scn.rules))
+    park_reading = str(rule_value("zero_carbon_park_reading", scn.rules))
+    park_q = float(rule_value("zero_carbon_park_physical_share_of_green", scn.rules))
+    park_clean = float(rule_value("zero_carbon_park_clean_min_share", scn.rules))
+    park_clean_year = rule_value("zero_carbon_park_clean_target_year", scn.rules)
+    park_clean_year = None if park_clean_year is None else int(park_clean_year)
+    o_cons = year_values(ent.park_other_consumption_mwh, years)
+    o_bund = year_values(ent.park_other_bundled_mwh, years)
+    o_cert = year_values(ent.park_other_certificates_mwh, years)
+    other_clean = year_values(ent.other_clean_mwh, years)
     if open_years:
         ix = [years.index(y) for y in open_years]
         bundled_min = ent.bundled_min_share_of_green
         if bundled_min is None:
             bundled_min = float(rule_value("bundled_main_route_min_share", scn.rules))
-        park = (
-            float(rule_value("zero_carbon_park_bundled_min_share", scn.rules))
-            if ent.zero_carbon_park
-            else 0.0
-        )
+        park = park_green if ent.zero_carbon_park else 0.0
         trading_max = year_values(routes.trading.max_mwh, years, default=math.inf)
         cert_max = year_values(routes.certificates.max_mwh, years, default=math.inf)
         problem = PlanProblem(
@@ -152,6 +184,15 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             carried_in_mwh=carried,
             bundled_min_share_of_green=bundled_min,
             bundled_min_share_of_consumption=park,
+            trading_unsynchronised_share=unsync,
+            park_reading=park_reading,
+            park_physical_share_of_green=park_q,
+            park_other_consumption_mwh=tuple(o_cons[i] for i in ix),
+            park_other_bundled_mwh=tuple(o_bund[i] for i in ix),
+            park_other_certificates_mwh=tuple(o_cert[i] for i in ix),
+            park_clean_min_share=park_clean if ent.zero_carbon_park else 0.0,
+            park_clean_from_year=park_clean_year,
+            other_clean_mwh=tuple(other_clean[i] for i in ix),
             allow_carry=ent.allow_planned_carry,
             carry_rule=rule,
             plan_final_years=final_years,
@@ -172,21 +213,35 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         rule,
         final_years,
         ent.carried_in_mwh,
+        unsync,
     )
     ledger["planned"] = [y in open_years for y in years]
-    other_clean = year_values(ent.other_clean_mwh, years)
-    ledger["clean_share"] = (ledger["bundled_mwh"] + other_clean) / ledger["consumption_mwh"]
+    # clean share: all green (certificates count, 000 (六) names 绿证交易) plus other clean energy
+    ledger["clean_share"] = (
+        ledger["fulfilled_total_mwh"] + other_clean
+    ) / ledger["consumption_mwh"]
     notes = []
     if ent.zero_carbon_park:
+        park_cons = ledger["consumption_mwh"].to_numpy() + o_cons
+        park_b = ledger["bundled_mwh"].to_numpy() + o_bund
+        park_u = ledger["unbundled_mwh"].to_numpy() + o_cert
+        ledger["park_consumption_mwh"] = park_cons
+        ledger["park_green_share"] = (park_b + park_u) / park_cons
+        ledger["park_physical_share_of_green"] = park_b / (park_b + park_u)
+        ledger["park_clean_share"] = (park_b + park_u + other_clean) / park_cons
         for i, y in enumerate(years):
+            binding = park_clean_year is not None and y >= park_clean_year
             for p in check_zero_carbon_park(
-                cons.iloc[i],
-                ledger["bundled_mwh"].iloc[i],
-                other_clean[i],
-                park,
-                float(rule_value("zero_carbon_park_clean_min_share", scn.rules)),
-            ):
+                park_cons[i], park_b[i], other_clean[i], park_green, park_clean, park_u[i],
+                park_reading, park_q, clean_binding=binding,
+            ):  # fmt: skip
                 notes.append(f"{y}: {p}")
+            if not binding and ledger["park_clean_share"].iloc[i] < park_clean - 1e-9:
+                notes.append(
+                    f"{y}: zero-carbon park: clean share {ledger['park_clean_share'].iloc[i]:.1%} "
+                    f"on the way to the final {park_clean:.0%} (最终; binding from no year given)"
+                )
+    ledger["assessment"] = [assessment_status(ent.sector, y) for y in years]
     planned = ledger[ledger["planned"]]
     if plan is not None and not planned["compliant"].all() and not ent.allow_planned_carry:
         bad = planned.loc[~planned["compliant"], "year"].tolist()
@@ -208,14 +263,19 @@ def _entity_weights(scn, ent: EntitySpec, ys, weights) -> tuple[float, float, st
     if ys.weights is not None:
         return ys.weights.total, ys.weights.non_hydro, "scenario", ys.weights.source
     vals, stats, srcs = [], [], []
+    pair = None
     for kind in ("total", "non_hydro"):
         v, st, src = lookup_weight(weights, ent.province, ys.year, kind)
         if math.isnan(v) and ent.weights_method:
-            traj = project(
-                weights, ent.province, kind, ent.weights_method, horizon=max(ys.year, 2035)
-            )
-            v = float(traj.loc[traj["year"] == ys.year, "value"].iloc[0])
+            if pair is None:
+                pair = project_pair(
+                    weights, ent.province, ent.weights_method, horizon=max(ys.year, 2035)
+                )
+            hit = pair[(pair["kind"] == kind) & (pair["year"] == ys.year)].iloc[-1]
+            v = float(hit["value"])
             st, src = "projected", f"projected by {ent.weights_method}"
+            if hit["flag"]:
+                src += f"; {hit['flag']}"
         if math.isnan(v):
             raise ScenarioError(
                 f"entities.{ent.name}.years.{ys.year}.weights: expected a published {kind} weight of "
@@ -273,11 +333,12 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
     alloc = _allocations(scn, weights)
     frames, problems = [], []
     for ent in scn.entities:
-        if ent.kind == "captive_plant" and any(
+        if ent.kind == "captive_plant" and ent.off_grid and any(
             ys.guaranteed in ("allocated", "priority") for ys in ent.years
         ):
             problems.append(
-                f"entities.{ent.name}: a captive plant takes no guaranteed-purchase allocation (002 五(四))"
+                f"entities.{ent.name}: a captive plant not connected to the public grid takes no "
+                "guaranteed-purchase allocation (002 五(四): 不含未与公用电网联网的拥有自备电厂的企业)"
             )
             continue
         eys = []
@@ -311,7 +372,8 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
             )  # fmt: skip
         if not eys:
             continue
-        rule = ent.carry_over_rule or rule_value("carry_over_rule_weights", scn.rules)
+        # 004 第二十二条's carry-over is written for provinces; entities follow 002 七(二)
+        rule = ent.carry_over_rule or rule_value("carry_over_rule_entities", scn.rules)
         try:
             frames.append(entity_ledger(eys, rule, final_years, ent.carried_in))
         except ScenarioError as exc:
@@ -372,15 +434,60 @@ def run_obligations(
     frames, plan, problem, single, prices, monthly, notes = [], None, None, {}, None, None, []
     if scn.enterprise is not None and scn.enterprise.routes.direct.from_sizing:
         scn = _with_sizing_link(scn, base_dir)
+    certs = bool(rule_value("market_based_counts_unbundled_certificates", scn.rules))
     if scn.enterprise is not None:
         led, plan, problem, single, prices, monthly, notes = _enterprise(
             scn, scn.enterprise, weights
         )
-        frames.append(carbon_columns(led, scn.carbon.region, scn.carbon.lag_years))
+        frames.append(carbon_columns(led, scn.carbon.region, scn.carbon.lag_years, certs))
     ent = _entities(scn, weights)
     if ent is not None:
-        frames.append(carbon_columns(ent, scn.carbon.region, scn.carbon.lag_years))
+        frames.append(carbon_columns(ent, scn.carbon.region, scn.carbon.lag_years, certs))
     ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    rating_table, rating_summary = _rating(scn, ledger)
+    quarterly = _quarterly(scn, ledger, base_dir)
+    class2 = combined_class_assessment(ent) if ent is not None else None
     return ObligationResults(
-        scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes)
+        scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes),
+        rating_table, rating_summary, quarterly, class2,
+    )  # fmt: skip
+
+
+def _rating(scn: ObligationScenario, ledger: pd.DataFrame):
+    """Return the carbon-finance score table and summary when the scenario asks for one."""
+    spec = scn.carbon_rating
+    if spec is None:
+        return None, None
+    from greenscen.obligations.carbon_rating import metrics_from_ledger, rate_firm
+
+    computed = metrics_from_ledger(ledger, spec.year) if scn.enterprise is not None else {}
+    override = {"tree": spec.tree, "grades": spec.grades}
+    if spec.qualifying_grades is not None:
+        override["qualifying_grades"] = {"value": spec.qualifying_grades, "status": "scenario"}
+    return rate_firm(
+        spec.firm, computed, spec.loan_principal_yuan, spec.green_finance_admitted, override
+    )
+
+
+def _quarterly(scn: ObligationScenario, ledger: pd.DataFrame, base_dir) -> pd.DataFrame | None:
+    """Return the quarterly monitoring view when the scenario asks for one."""
+    spec = scn.monitoring
+    if spec is None:
+        return None
+    from greenscen.obligations.carbon_hourly import read_sizing_hourly
+    from greenscen.obligations.monitoring import quarterly_green_share
+
+    folder = Path(spec.from_sizing)
+    if not folder.is_absolute() and base_dir is not None:
+        folder = Path(base_dir) / folder
+    target = spec.target_share
+    if target is None:
+        led = ledger[ledger["kind"] == "enterprise"].set_index("year") if not ledger.empty else None
+        if led is None or spec.year not in led.index:
+            raise ScenarioError(
+                f"monitoring.target_share: expected a value or an enterprise target for {spec.year}, found none"
+            )
+        target = float(led.loc[spec.year, "target_share"])
+    return quarterly_green_share(
+        read_sizing_hourly(folder), target, spec.trading_mwh, spec.certificates_mwh
     )

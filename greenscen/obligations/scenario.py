@@ -129,6 +129,9 @@ class EntitySpec(_Strict):
     name: str
     kind: Literal["grid_company", "retailer", "market_user", "captive_plant"]
     province: str
+    # a captive plant not connected to the public grid (未与公用电网联网): takes no guaranteed-
+    # purchase allocation (002 五(四)); a grid-connected one does
+    off_grid: bool = False
     carry_over_rule: CarryRule = None
     carried_in: dict[Literal["total", "non_hydro"], float] = Field(default_factory=dict)
     weights_method: str | None = None
@@ -171,6 +174,9 @@ class ClosedYear(_Strict):
     trading_mwh: float = Field(0.0, ge=0)
     certificates_mwh: float = Field(0.0, ge=0)
     makeup_certificates_mwh: float = Field(0.0, ge=0)
+    # 004 第二十二条: make-up 「グリーン電力証書取引又はその他の市場化された取引方式により」 - by
+    # certificates OR other market-based trading (green power trading bought in the window)
+    makeup_trading_mwh: float = Field(0.0, ge=0)
 
 
 class DirectRoute(_Strict):
@@ -184,6 +190,9 @@ class DirectRoute(_Strict):
 class TradingRoute(_Strict):
     premium_yuan_per_mwh: YearValues | None = None
     max_mwh: YearValues | None = None
+    # share of traded green power whose certificates are not delivered in step with the energy
+    # (「绿证与物理消纳绿电不同步」 is 证电分离, 000 二(一)); 0 = all traded power bundled
+    unsynchronised_share: float = Field(0.0, ge=0, le=1)
 
 
 class CertificateRoute(_Strict):
@@ -213,6 +222,14 @@ class EnterpriseSpec(_Strict):
     bundled_min_share_of_green: float | None = Field(None, ge=0, le=1)
     zero_carbon_park: bool = False
     other_clean_mwh: NonNegativeYearValues = 0.0
+    # The park's shares are park-wide (000 (六): 园区清洁能源消费占比): the rest of the park's
+    # consumption and its green (physical / certificate) and other clean MWh, by year
+    park_other_consumption_mwh: NonNegativeYearValues = 0.0
+    park_other_bundled_mwh: NonNegativeYearValues = 0.0
+    park_other_certificates_mwh: NonNegativeYearValues = 0.0
+    # certificates of the firm's own bundled (physically consumed) energy sold on: must be 0
+    # (000 二(二)); given so that the ledger can check it
+    bundled_certificates_sold_mwh: NonNegativeYearValues = 0.0
     allow_planned_carry: bool = False
     carry_penalty_yuan_per_mwh: float = Field(0.0, ge=0)
     monthly_consumption_profile: list[float] | None = None
@@ -248,6 +265,31 @@ class CarbonSpec(_Strict):
     lag_years: int = Field(2, ge=0, le=5)
 
 
+class CarbonRatingSpec(_Strict):
+    """Carbon-finance rating of the enterprise in one year (seed 003); see data/carbon_rating.yaml."""
+
+    year: int
+    # the firm's own data by metric name of the tree (energy intensity, load factor, ...); wins
+    # over the metrics greenscen computes from the ledger (green share, carbon intensity, trend)
+    firm: dict[str, float] = Field(default_factory=dict)
+    loan_principal_yuan: float = Field(0.0, ge=0)
+    # 符合自治区绿色金融贷款准入条件 (seed 003): the bank's admission, a user input
+    green_finance_admitted: bool = True
+    tree: list[dict] | None = None
+    grades: dict | None = None
+    qualifying_grades: list[str] | None = None
+
+
+class MonitoringSpec(_Strict):
+    """Quarterly green-share view (000 二(三), 004 第十九条) from a sizing run's hourly output."""
+
+    from_sizing: str
+    year: int
+    target_share: float | None = Field(None, ge=0, le=1)  # None = the enterprise target of year
+    trading_mwh: list[float] | None = None  # 4 quarterly values
+    certificates_mwh: list[float] | None = None
+
+
 class ObligationScenario(_Strict):
     """An obligations scenario: weights and trajectories, an enterprise, obligated entities."""
 
@@ -262,6 +304,8 @@ class ObligationScenario(_Strict):
     entities: list[EntitySpec] = Field(default_factory=list)
     allocation: list[AllocationSpec] = Field(default_factory=list)
     carbon: CarbonSpec = Field(default_factory=CarbonSpec)
+    carbon_rating: CarbonRatingSpec | None = None
+    monitoring: MonitoringSpec | None = None
 
     @field_validator("rules")
     @classmethod

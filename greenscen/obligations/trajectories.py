@@ -16,7 +16,14 @@ linear_to_target
 regional_step
     Regionally differentiated step increase (004 第十一条): each year the weight rises by a base
     step plus a share of its gap to the national path, so provinces further below the national
-    level rise faster, up to a cap (30% non-hydro, the highest 2025 level).
+    level rise faster, up to a ceiling that is itself rising: 30% non-hydro in 2025 (the highest
+    2025 level), plus ``cap_rise_per_year`` each later year (004 第十一条 「地域別の加重上昇メカニズム」:
+    weights keep rising, so the 2025 maximum is not a permanent ceiling).
+
+Consistency (004 第十条: the total weight covers every renewable, the non-hydro weight all but
+hydro, so total >= non-hydro in every year): :func:`project_many` and :func:`project_pair` raise
+a projected total that falls below the same year's non-hydro value (published or projected) to
+it and flag the row; :func:`consistency_problems` lists every contradiction.
 user_path
     Values given by the user for some years, linear in between and held after the last.
 """
@@ -103,6 +110,8 @@ def regional_step(
     gap_factor: float,
     cap: float,
     horizon: int = DEFAULT_HORIZON,
+    cap_year: int = 2025,
+    cap_rise_per_year: float = 0.0,
 ) -> pd.Series:
     """Return a stepwise path: each year ``w += base_step + gap_factor * max(0, national - w)``.
 
@@ -118,9 +127,11 @@ def regional_step(
         Share of the gap to the national weight closed each year (provinces further below rise
         faster, 004 第十一条).
     cap : float
-        Ceiling of the step increase (fraction); a province above the cap holds its value.
+        Ceiling of the step increase in ``cap_year`` (fraction); a province above it holds.
     horizon : int
         Last year of the projection.
+    cap_year, cap_rise_per_year : int, float
+        The ceiling in year ``y`` is ``cap + cap_rise_per_year * max(0, y - cap_year)``.
     """
     y0, w = _last(known)
     out = {}
@@ -129,7 +140,8 @@ def regional_step(
         if year in national.index:
             nat = float(national.loc[year])
         step = base_step + gap_factor * max(0.0, nat - w)
-        w = max(w, min(cap, w + step))
+        ceiling = cap + cap_rise_per_year * max(0, year - cap_year)
+        w = max(w, min(ceiling, w + step))
         out[year] = w
     return pd.Series(out, dtype=float)
 
@@ -160,6 +172,8 @@ def _default_params(method: str, kind: str, horizon: int) -> dict:
             "base_step": rs[f"base_step_{kind}"],
             "gap_factor": rs["gap_factor"],
             "cap": rs[f"cap_{kind}"],
+            "cap_year": rs.get("cap_year", 2025),
+            "cap_rise_per_year": rs.get(f"cap_rise_per_year_{kind}", 0.0),
         }
     return {}
 
@@ -257,12 +271,78 @@ def project_many(
     """
     frames = []
     for prov in provinces:
-        for kind in KINDS:
-            for spec in methods:
-                if spec.get("provinces") and prov not in spec["provinces"]:
-                    continue  # a user path written for another province
-                params = dict(spec.get(kind) or {})
-                df = project(weights, prov, kind, spec["method"], horizon=horizon, **params)
-                df["label"] = spec.get("label") or spec["method"]
-                frames.append(df)
+        for spec in methods:
+            if spec.get("provinces") and prov not in spec["provinces"]:
+                continue  # a user path written for another province
+            pair = project_pair(
+                weights,
+                prov,
+                spec["method"],
+                horizon=horizon,
+                params={k: dict(spec.get(k) or {}) for k in KINDS},
+            )
+            pair["label"] = spec.get("label") or spec["method"]
+            frames.append(pair)
     return pd.concat(frames, ignore_index=True)
+
+
+def project_pair(
+    weights: pd.DataFrame,
+    province: str,
+    method: str,
+    horizon: int = DEFAULT_HORIZON,
+    params: Mapping[str, Mapping] | None = None,
+) -> pd.DataFrame:
+    """Return :func:`project` of both kinds with every projected total >= that year's non-hydro.
+
+    A projected total below the non-hydro weight of the same year (published, expected or
+    projected by the same method) contradicts 004 第十条 (the total includes the non-hydro
+    weight); it is raised to the non-hydro value and its ``flag`` says so. Other rows have an
+    empty ``flag``.
+    """
+    params = params or {}
+    frames = {
+        kind: project(weights, province, kind, method, horizon=horizon, **dict(params.get(kind) or {}))
+        for kind in KINDS
+    }
+    nh = frames["non_hydro"].drop_duplicates("year", keep="last").set_index("year")["value"]
+    tot = frames["total"].copy()
+    tot["flag"] = ""
+    below = (tot["status"] == "projected") & (tot["value"] < tot["year"].map(nh).fillna(-1.0))
+    tot.loc[below, "flag"] = [
+        f"projected total {v:.1%} < non-hydro {nh[y]:.1%}: raised to non-hydro (004 第十条)"
+        for v, y in zip(tot.loc[below, "value"], tot.loc[below, "year"], strict=True)
+    ]
+    tot.loc[below, "value"] = tot.loc[below, "year"].map(nh)
+    frames["non_hydro"]["flag"] = ""
+    return pd.concat([tot, frames["non_hydro"]], ignore_index=True)
+
+
+def consistency_problems(weights: pd.DataFrame, trajectories: pd.DataFrame | None = None) -> list[str]:
+    """Return every place where total < non-hydro in the table or in a set of trajectories.
+
+    Table rows (published, expected, suspect) are checked year by year; trajectory rows are
+    checked per province, label and year (after :func:`project_pair`, only an unflagged
+    contradiction remains). Projections flagged as raised are listed too, so a brief can say
+    which projected values were corrected.
+    """
+    out = []
+    known = weights[weights["status"] != "missing"]
+    wide = known.pivot_table(index=["province", "year"], columns="kind", values="value")
+    for (prov, year), row in wide.iterrows():
+        t, n = row.get("total"), row.get("non_hydro")
+        if pd.notna(t) and pd.notna(n) and t < n - 1e-12:
+            out.append(f"{prov} {year}: table total {t:.1%} < non-hydro {n:.1%}")
+    if trajectories is not None:
+        col = "label" if "label" in trajectories else "method"
+        for (prov, lab), g in trajectories.groupby(["province", col], sort=False):
+            w = g.drop_duplicates(["year", "kind"], keep="last").pivot(
+                index="year", columns="kind", values="value"
+            )
+            for year, row in w.iterrows():
+                t, n = row.get("total"), row.get("non_hydro")
+                if pd.notna(t) and pd.notna(n) and t < n - 1e-12:
+                    out.append(f"{prov} {lab} {year}: total {t:.1%} < non-hydro {n:.1%}")
+            if "flag" in g:
+                out += [f"{prov} {lab} {y}: {f}" for y, f in zip(g["year"], g["flag"], strict=True) if f]
+    return out

@@ -5,7 +5,8 @@ table ``shared/reference/provincial_weights_seen.csv``: 2023 complete for 30 pro
 〔2023〕569号), 2020-2021 for nine provinces, fragments for 2022 and 2024-2026. A supplement
 (``data/weights_supplement.csv``) adds the Sichuan 2021 values written in seed 002 三(一).
 
-Values keep their status: ``published``, ``suspect`` (kept flagged, never corrected here: the
+Values keep their status: ``published``, ``expected`` (a next-year 预期 value such as 2026 in
+发改办能源〔2025〕669号, not binding yet), ``suspect`` (kept flagged, never corrected here: the
 Shandong 2021 reprint has total < non-hydro) or, for a value that is absent, ``missing`` with a NaN
 value. A user CSV with the same columns extends or corrects the table; its rows win.
 
@@ -27,7 +28,9 @@ from greenscen.obligations.data import data_path
 
 CSV_COLUMNS = ["province", "year", "total_weight", "non_hydro_weight", "status", "source"]
 KINDS = ("total", "non_hydro")
-ROW_STATUSES = ("published", "suspect", "assumption")
+# expected = a value a notice gives for the following year as 预期 (e.g. 2026 in 发改办能源〔2025〕669号):
+# published as an expectation, not binding until that year's notice.
+ROW_STATUSES = ("published", "expected", "suspect", "assumption")
 
 # The 31 provincial-level regions of the mainland; the weights cover 30 (西藏 has none).
 PROVINCES = (
@@ -264,7 +267,7 @@ def history(
 
     Suspect values are left out unless ``include_suspect`` (trajectories anchor on published data).
     """
-    ok = {"published", "assumption"} | ({"suspect"} if include_suspect else set())
+    ok = {"published", "expected", "assumption"} | ({"suspect"} if include_suspect else set())
     sub = weights[
         (weights["province"] == province) & (weights["kind"] == kind) & weights["status"].isin(ok)
     ]

@@ -21,7 +21,7 @@ def test_published_factors_and_y_minus_2():
     assert emission_factor("national", 2023).value_t_per_mwh == 0.5306
     f = emission_factor("residual", 2025, lag_years=2)
     assert (f.factor_year, f.value_t_per_mwh, f.status) == (2023, 0.6096, "published")
-    assert emission_factor("regional", 2023, region="内蒙古").value_t_per_mwh == 0.6361  # 华北
+    assert emission_factor("regional", 2023, region="蒙西").value_t_per_mwh == 0.6361  # 华北
     assert emission_factor("regional", 2023, region="西南").value_t_per_mwh == 0.2472
 
 

@@ -23,7 +23,9 @@ def test_inner_mongolia_2025_targets_from_seed_000():
     assert t.share == pytest.approx(0.307) and t.status == "published" and "1020号" in t.source
     assert sector_target("data_centre_existing", "内蒙古", 2025).share == pytest.approx(0.60)
     assert sector_target("data_centre_new", "内蒙古", 2025).share == pytest.approx(0.80)
-    assert sector_target("electrolytic_aluminium", "全国", 2030).share == pytest.approx(0.30)
+    # the 25% / 30% aluminium shares are industry-wide, returned only as such
+    t30 = sector_target("electrolytic_aluminium", "全国", 2030, scope="industry")
+    assert t30.share == pytest.approx(0.30) and t30.scope == "industry"
 
 
 def test_sector_equal_to_total_weight():
@@ -51,18 +53,21 @@ def test_target_path_linear_after_2025():
     assert held.loc[2026, "share"] == 0.35 and held.loc[2026, "status"] == "scenario"
 
 
-def test_zero_carbon_park_rules():
-    # consumption 1,000: bundled 650 < 700 fails; bundled 700 + hydro 150 = 850 < 900 fails
-    assert len(check_zero_carbon_park(1_000, 650, 300)) == 1
-    assert len(check_zero_carbon_park(1_000, 700, 150)) == 1
-    assert check_zero_carbon_park(1_000, 700, 200) == []
-    # unbundled certificates count for neither
-    assert len(check_zero_carbon_park(1_000, 600, 0, unbundled_mwh=400)) == 2
+def test_zero_carbon_park_rules_physical_70_reading():
+    # the strict reading (physical_70): consumption 1,000: physical 650 < 700 fails; physical 700
+    # + hydro 150 = 850 < 900 fails the (binding) clean test; 700 + 200 = 900 passes
+    r = {"reading": "physical_70"}
+    assert len(check_zero_carbon_park(1_000, 650, 300, **r)) == 1
+    assert len(check_zero_carbon_park(1_000, 700, 150, **r)) == 1
+    assert check_zero_carbon_park(1_000, 700, 200, **r) == []
+    # certificates do not count for the 70% in this reading, but they do count as clean (绿证交易
+    # is a named route): physical 600 + certificates 400 = 1,000 clean; only the 70% fails
+    assert len(check_zero_carbon_park(1_000, 600, 0, unbundled_mwh=400, **r)) == 1
 
 
 def test_bundled_certificates_cannot_be_resold():
     assert check_bundled_not_resold(500, 0) == []
-    assert "cannot be sold on" in check_bundled_not_resold(500, 10)[0]
+    assert "sold on" in check_bundled_not_resold(500, 10)[0]
 
 
 def test_green_share_and_monthly_schedule():

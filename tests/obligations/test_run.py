@@ -79,7 +79,7 @@ def test_grid_company_projected_weights_carry_2027_not_2030():
     res = run_obligations(load_obligations_scenario(REPO / "scenarios" / "obligations_im_grid.yaml"))
     led = res.ledger.set_index("year")
     assert (led.loc[2027:2030, "weight_status"] == "projected").all()
-    assert led.loc[2026, "weight_status"] == "projected/published"
+    assert led.loc[2026, "weight_status"] == "projected/expected"  # 669号's 2026 value is 预期
     assert led.loc[2026, "weight_non_hydro"] == pytest.approx(0.30)
     gap27 = led.loc[2027, "weight_total"] * 9_200_000 - 2_900_000
     assert gap27 > 0

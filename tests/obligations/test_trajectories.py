@@ -64,15 +64,15 @@ def test_regional_step_below_national_rises_faster():
     assert s2[2024] == pytest.approx(0.225)
 
 
-def test_regional_step_cap_30_percent_non_hydro(weights):
-    # 青海 non-hydro: 27.2% (2023), 30% published for 2025 and 2026 (发改办能源〔2025〕669号);
-    # a step of +0.5 point a year from 30% would give 30.5% in 2027: capped at 30%
+def test_regional_step_ceiling_rises_after_2025(weights):
+    # 青海 non-hydro: 27.2% (2023), 30% published 2025, 30% expected 2026 (发改办能源〔2025〕669号).
+    # 004 第十一条: weights keep rising; ceiling 30% in 2025 + 0.5 point a year (assumption), step
+    # +0.5 point (base step; 青海 is above the national non-hydro path):
+    # 2027 min(31.0, 30.5) = 30.5%, 2028 31.0%, 2035 30 + 9 * 0.5 = 34.5% (ceiling 35.0%)
     v = project(weights, "青海", "non_hydro", "regional_step").set_index("year")["value"]
-    assert v[2027] == pytest.approx(0.30)
-    assert v[2028] == pytest.approx(0.30)
-    assert v[2029] == pytest.approx(0.30)
-    assert v[2035] == pytest.approx(0.30)
-
+    assert v[2027] == pytest.approx(0.305)
+    assert v[2028] == pytest.approx(0.310)
+    assert v[2035] == pytest.approx(0.345)
 
 def test_user_path_interpolates_and_holds():
     # 2023 23%, user 2025 27%, 2030 37% -> 2024 25%, 2027 31%, 2032 37%
@@ -108,7 +108,7 @@ def test_every_province_three_methods_to_2035(weights, province):
         assert proj["year"].max() == 2035, (kind, label)
         assert proj["value"].notna().all()
         # a projection never falls below the last published value (2023, or 2026 for 重庆)
-        hist = g[g["status"] == "published"].sort_values("year")
+        hist = g[g["status"].isin(["published", "expected"])].sort_values("year")
         assert (proj["value"] >= hist["value"].iloc[-1] - 1e-12).all()
         assert proj["year"].min() == hist["year"].iloc[-1] + 1
     assert df["label"].nunique() == 3
