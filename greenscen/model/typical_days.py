@@ -69,7 +69,7 @@ def typical_day_grid(
         load_mw=typical(inputs.total_load_mw.to_numpy(dtype=float)),
         cf={k: typical(inputs.cf[k].to_numpy(dtype=float)) for k in inputs.cf.columns},
         duration_h=typical(inputs.duration_h.to_numpy(dtype=float)),
-        weight=np.repeat(counts, steps),
+        weight=np.repeat(counts, steps) * inputs.annual_scale,  # day counts, scaled to a year
         period=period,
         window=window,
         energy_price=typical(inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float)),

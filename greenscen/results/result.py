@@ -59,14 +59,9 @@ class SizingResult:
 
     def ratios(self) -> dict[str, float]:
         """Return the headline ratios computed from the hourly table."""
-        from greenscen.results import metrics
+        from greenscen.results.metrics import headline_ratios
 
-        return {
-            "export_ratio": metrics.export_ratio(self.hourly),
-            "self_consumption_share": metrics.self_consumption_share(self.hourly),
-            "generation_to_load_ratio": metrics.generation_to_load_ratio(self.hourly),
-            "renewable_utilisation": metrics.renewable_utilisation(self.hourly),
-        }
+        return headline_ratios(self.hourly)
 
     def summary(self) -> dict:
         """Return the ``summary.json`` payload (a public interface, see README)."""
