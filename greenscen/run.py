@@ -152,7 +152,7 @@ def horizon_summary(horizon, hourly: pd.DataFrame, energy: dict[str, float], sca
     from greenscen.results import metrics
 
     out = horizon.to_dict()
-    out["energy_horizon"] = {k: v / scale for k, v in energy.items()}
+    out["energy_horizon"] = {k: round(v / scale, 6) for k, v in energy.items()}
     years = sorted(set(hourly.index.year))
     if len(years) > 1:
         out["by_calendar_year"] = {
