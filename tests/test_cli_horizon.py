@@ -132,3 +132,19 @@ def test_bad_horizons_are_one_clear_line_and_exit_2(tmp_path, files, message):
     lines = [ln for ln in err.strip().splitlines() if ln]
     assert len(lines) == 1, err
     assert message in lines[0] and "Traceback" not in err
+
+
+def test_fast_mode_refuses_a_horizon_too_short_for_typical_days(tmp_path):
+    # 3 days: fast mode needs one typical day besides its 3 extreme days
+    csv = write_meter_csv(tmp_path / "three.csv", meter_load("2027-03-01", 3, 60))
+    scenario = meter_scenario(tmp_path, csv, "three")
+    rc, _, err = run_cli("run", str(scenario), "--out", str(tmp_path / "o"), "--mode", "fast")
+    assert rc == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1] == (
+        "greenscen: invalid input: --mode fast: expected a horizon of at least 4 days to pick "
+        "typical days from (one + 3 extreme days); found 3 day(s) from 2027-03-01; use --mode "
+        "exact, which solves a horizon this short in seconds")  # fmt: skip
+    # the exact mode sizes it: one day stands for 365 / 3 of a year
+    rc, out, err = run_cli("run", str(scenario), "--out", str(tmp_path / "o"), "--quiet")
+    assert rc == 0, err
+    assert "(3 days, profile dates); annual figures = horizon totals x 121.667 (8760 h / 72 h)" in out

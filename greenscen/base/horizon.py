@@ -66,7 +66,8 @@ class Horizon:
         """Return a one-line statement of the horizon, e.g. for the CLI."""
         last = self.end - pd.Timedelta(days=1)
         what = "typical year" if self.typical_year else "profile dates"
-        return (f"horizon {self.start:%Y-%m-%d} to {last:%Y-%m-%d} ({self.days:,.0f} days, "
+        days = f"{self.days:,.0f} day" + ("s" if self.days != 1 else "")
+        return (f"horizon {self.start:%Y-%m-%d} to {last:%Y-%m-%d} ({days}, "
                 f"{what}); annual figures = horizon totals x {self.annual_scale:.6g} "
                 f"(8760 h / {self.hours:,.0f} h)")  # fmt: skip
 
