@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
                           "e.g. --set technologies.pv.capex_yuan_per_kw=2800 --set year=2028")
     run.add_argument("--resolution", type=int, metavar="HOURS",
                      help="time step in hours (same as --set time.resolution_h=HOURS)")
-    run.add_argument("--formats", default="png", metavar="png,svg,pdf",
-                     help="chart formats, comma-separated (default png)")
+    run.add_argument("--formats", default="png", metavar="png,svg,pdf,parquet",
+                     help="chart formats, comma-separated (default png); parquet adds "
+                          "hourly.parquet (the hourly results, exact floats)")
     run.add_argument("--excel", action="store_true",
                      help="also write results.xlsx (capacities, costs, compliance, tracing, hourly)")
     run.add_argument("--verbose", action="store_true", help="also show HiGHS's solver log")
@@ -119,11 +120,11 @@ def parse_sets(items: list[str], resolution_h: int | None = None) -> dict:
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
-    """Return the chart formats of ``--formats png,svg,pdf``."""
+    """Return the output formats of ``--formats png,svg,pdf,parquet`` (charts and hourly data)."""
     formats = tuple(f.strip().lower().lstrip(".") for f in text.split(",") if f.strip())
-    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    bad = [f for f in formats if f not in ("png", "svg", "pdf", "parquet")]
     if bad or not formats:
-        raise ScenarioError(f"--formats: expected some of png, svg, pdf, found {text!r}")
+        raise ScenarioError(f"--formats: expected some of png, svg, pdf, parquet, found {text!r}")
     return formats
 
 

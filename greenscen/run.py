@@ -94,8 +94,9 @@ def assemble_result(
     facts = design_facts(ls, sol.capacities, params)
     compliance = compliance_table(hourly, rules, facts)
     energies = metrics.annual_energies(hourly)
+    scale = inputs.annual_scale  # horizon totals x scale = per year (greenscen.base.horizon)
     energy = {
-        k: float(energies[k])
+        k: float(energies[k]) * scale
         for k in (
             "load_mwh",
             "available_mwh",
@@ -109,14 +110,18 @@ def assemble_result(
     }
     for key, value in energies.items():
         if key.startswith("available_mwh:"):
-            energy[key] = float(value)
+            energy[key] = float(value) * scale
     cost = cost_breakdown(
         hourly,
         sol.capacities,
         params,
         inputs.energy_price_yuan_per_mwh,
         inputs.export_price_yuan_per_mwh,
+        annual_scale=scale,
     )
+    extra = dict(extra or {})
+    if inputs.horizon is not None:
+        extra["horizon"] = horizon_summary(inputs.horizon, hourly, energy, scale)
     caps = {CAPACITY_KEYS.get(k, k): v for k, v in sol.capacities.items()}
     for key in ("wind_mw", "pv_mw"):
         caps.setdefault(key, 0.0)
@@ -133,8 +138,28 @@ def assemble_result(
         tracing=tracing,
         timings=timings,
         objective_yuan=sol.objective_yuan,
-        extra=dict(extra or {}),
+        extra=extra,
     )
+
+
+def horizon_summary(horizon, hourly: pd.DataFrame, energy: dict[str, float], scale: float) -> dict:
+    """Return the ``summary.json`` ``horizon`` block: dates, days, scale, totals, calendar years.
+
+    ``energy_horizon`` holds the horizon totals (MWh) behind the per-year ``energy``; over
+    several calendar years ``by_calendar_year`` gives each year's days and headline ratios,
+    computed from the hourly table (the annual rules are held on the horizon's totals).
+    """
+    from greenscen.results import metrics
+
+    out = horizon.to_dict()
+    out["energy_horizon"] = {k: round(v / scale, 6) for k, v in energy.items()}
+    years = sorted(set(hourly.index.year))
+    if len(years) > 1:
+        out["by_calendar_year"] = {
+            str(y): {"days": float(part["duration_h"].sum() / 24), **metrics.headline_ratios(part)}
+            for y, part in hourly.groupby(hourly.index.year)
+        }
+    return out
 
 
 def run_scenario(
@@ -230,6 +255,8 @@ def cli_run(
     t = result.timings
     print(f"{result.name} ({result.loaded.scenario.year}, {solve_mode} mode): "
           f"build {t.get('build_s', 0):.2f} s, solve {t.get('solve_s', 0):.1f} s")  # fmt: skip
+    if "horizon" in result.extra:
+        print(result.extra["horizon"]["statement"])
     print(headline_view(result.capacities, result.ratios(), result.cost, lang).to_string(index=False))
     print()
     print(compliance_view(result.compliance, lang).to_string(index=False))
@@ -250,4 +277,5 @@ def cli_validate(scenario: str) -> int:
         f"{ls.scenario.year}, {len(ls.scenario.users)} users, {len(inputs.index)} steps, "
         f"{inputs.load_mwh:,.0f} MWh load; rules in force: {', '.join(rules.names)}"
     )
+    print(inputs.horizon.describe())
     return 0

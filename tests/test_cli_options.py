@@ -67,6 +67,6 @@ def test_bad_set_and_formats_are_bad_input():
     with pytest.raises(ScenarioError, match="expected KEY.PATH=VALUE"):
         parse_sets(["year"])
     rc, _, err = run_cli("run", "--formats", "png,gif", "--out", "x-never")
-    assert rc == 2 and "--formats: expected some of png, svg, pdf, found 'png,gif'" in err
+    assert rc == 2 and "--formats: expected some of png, svg, pdf, parquet, found 'png,gif'" in err
     rc, _, err = run_cli("run", "--set", "technologies.pv.capex_yuan_per_kw=-5", "--out", "x-never")
     assert rc == 2 and "technologies.pv.capex_yuan_per_kw: expected greater than or equal to 0" in err

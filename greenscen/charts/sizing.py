@@ -26,10 +26,19 @@ def _tech_columns(hourly: pd.DataFrame) -> list[str]:
 
 
 def sample_week_start(index: pd.DatetimeIndex, month: int = 7) -> pd.Timestamp:
-    """Return the first Monday 00:00 on or after the 8th of ``month`` in the index's year."""
+    """Return the first Monday 00:00 on or after the 8th of ``month`` in the index's year.
+
+    A horizon without that week (a one-month study, say) shows its first Monday's week, or
+    its first day's when it is shorter.
+    """
     year = index[0].year
     day = pd.Timestamp(year=year, month=month, day=8)
-    return day + pd.Timedelta(days=(7 - day.weekday()) % 7)
+    start = day + pd.Timedelta(days=(7 - day.weekday()) % 7)
+    if index[0] <= start and start + pd.Timedelta(days=7) <= index[-1] + pd.Timedelta(hours=1):
+        return start
+    first = index[0].normalize()
+    monday = first + pd.Timedelta(days=(7 - first.weekday()) % 7)
+    return monday if monday + pd.Timedelta(days=7) <= index[-1] + pd.Timedelta(hours=1) else first
 
 
 def dispatch_week(hourly: pd.DataFrame, start=None, ax=None, lang: str = "en", scenario: str | None = None):
@@ -82,7 +91,10 @@ def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: s
     dt = hourly["duration_h"]
     used = hourly["available_mw"] - hourly["curtailed_mw"]
     share = (used / hourly["available_mw"]).where(hourly["available_mw"] > 1e-9, 0.0)
-    month = hourly.index.month
+    several_years = hourly.index[0].year != hourly.index[-1].year
+    # one bar per calendar month; over several years months are numbered on from the first
+    month = ((hourly.index.year - hourly.index[0].year) * 12 + hourly.index.month
+             if several_years else hourly.index.month)  # fmt: skip
     parts = {}
     for tech in _tech_columns(hourly):
         parts[label(tech, lang)] = (hourly[f"available_mw:{tech}"] * share * dt).groupby(month).sum() / 1e3
@@ -109,7 +121,7 @@ def monthly_balance(hourly: pd.DataFrame, ax=None, lang: str = "en", scenario: s
             nb += neg[col].to_numpy()
     ax.plot(load.index, load.to_numpy(), color=PALETTE["load"], marker="o", lw=1.5, label=label("load", lang))
     ax.axhline(0, color="black", lw=0.6)
-    ax.set_xticks(range(1, 13))
+    ax.set_xticks(range(1, 13) if not several_years else stack.index[::3])
     ax.set_xlabel(label("month", lang))
     ax.set_ylabel(label("energy_gwh", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)

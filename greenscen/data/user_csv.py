@@ -243,14 +243,24 @@ def _is_feb29(index: pd.DatetimeIndex) -> np.ndarray:
     return np.asarray((index.month == 2) & (index.day == 29))
 
 
+def _base_step(steps: pd.TimedeltaIndex) -> pd.Timedelta:
+    """Return the step the data are meant to have: an hour, or the usual 5-30 minute step."""
+    hour = pd.Timedelta(hours=1)
+    if not len(steps):
+        return hour
+    usual = pd.Series(steps).value_counts().idxmax()
+    minutes = usual.total_seconds() / 60
+    return usual if 0 < minutes < 60 and 60 % minutes == 0 else hour
+
+
 def _check_steps(index: pd.DatetimeIndex, column: str) -> list[str]:
     # Timedelta arithmetic keeps this independent of the index unit (pandas 3 uses us).
     steps = pd.TimedeltaIndex(index[1:] - index[:-1])
-    hour = pd.Timedelta(hours=1)
-    # A leap year whose 29 February the user already removed leaves one 25 h step; allow it.
+    base = _base_step(steps)
+    # A leap year whose 29 February the user already removed leaves one 24 h + step; allow it.
     after = index[1:]
     feb29_removed = (after.month == 3) & (after.day == 1) & (after.hour == 0) & after.is_leap_year
-    regular = (steps == hour) | (feb29_removed & (steps == 25 * hour))
+    regular = (steps == base) | (feb29_removed & (steps == pd.Timedelta(hours=24) + base))
     odd = np.flatnonzero(~np.asarray(regular))
     if not len(odd):
         return []
@@ -264,12 +274,29 @@ def _check_steps(index: pd.DatetimeIndex, column: str) -> list[str]:
         found = f"a duplicate timestamp at {where}"
     elif step < pd.Timedelta(0):
         found = f"timestamps out of order at {where}"
-    elif step < hour:
-        found = f"a {_duration(step)} step at {where} (sub-hourly data: average it to hours first)"
+    elif step < base:
+        found = f"a {_duration(step)} step at {where}"
     else:
         found = f"a gap of {_duration(step)} at {where}"
     total = f" ({len(odd)} irregular steps in all)" if len(odd) > 1 else ""
-    return [f"column {column!r}: expected regular hourly steps; found {found}{total}"]
+    expected = "hourly steps" if base == pd.Timedelta(hours=1) else f"{_duration(base)} steps"
+    return [f"column {column!r}: expected regular {expected}; found {found}{total}"]
+
+
+def _check_whole_days(index: pd.DatetimeIndex, column: str) -> list[str]:
+    """Return a problem unless regular ``index`` covers whole days, 00:00 to 24:00."""
+    steps = pd.TimedeltaIndex(index[1:] - index[:-1])
+    base = _base_step(steps)
+    first, end = index[0], index[-1] + base
+    span = f"{len(index)} rows from {first:%Y-%m-%d %H:%M} to {index[-1]:%Y-%m-%d %H:%M}"
+    expected = f"column {column!r}: expected whole days (from 00:00 to 24:00)"
+    if first != first.normalize():
+        return [f"{expected}; found {span}: the first day {first:%Y-%m-%d} starts at "
+                f"{first:%H:%M}, not 00:00"]  # fmt: skip
+    if end != end.normalize():
+        return [f"{expected}; found {span}: the last day {index[-1]:%Y-%m-%d} ends at "
+                f"{end:%H:%M}, not 24:00 ({_duration(end - end.normalize())} of 24 h)"]  # fmt: skip
+    return []
 
 
 def _duration(step: pd.Timedelta) -> str:
@@ -308,12 +335,14 @@ def _check_range(values: np.ndarray, column: str, kind: str) -> list[str]:
 def read_profile_csv(
     path: str | Path, column: str | None = None, kind: ProfileKind = "capacity factor"
 ) -> pd.Series:
-    """Return one hourly typical-year profile from a user's CSV file, checked.
+    """Return one hourly profile of whole days from a user's CSV file or workbook, checked.
 
     The file needs a ``time`` column of date-times at regular hourly steps (hour-beginning,
-    China local time UTC+8; offsets such as ``+00:00``, if present, are converted to UTC+8)
-    and one or more value columns. A full year has 8760 rows; a leap year's 8784 rows are
-    accepted with 29 February dropped and a warning.
+    China local time UTC+8; offsets such as ``+00:00``, if present, are converted to UTC+8;
+    5-30 minute data are averaged to hours) and one or more value columns. It may cover any
+    whole number of days: a month, a year, several years (``greenscen.base.horizon``). One
+    calendar leap year (8784 rows from 1 January) loses 29 February with a warning, so it reads
+    as a typical year of 8760 hours; over any other horizon every day is kept.
 
     Parameters
     ----------
@@ -328,15 +357,15 @@ def read_profile_csv(
     Returns
     -------
     pandas.Series
-        Float values named after ``column``, on a DatetimeIndex named ``time`` of 8760
-        hourly timestamps (position ``i`` is hour ``i`` of the year).
+        Float values named after ``column``, on a DatetimeIndex named ``time`` of hourly
+        timestamps covering whole days (8760 for one calendar year).
 
     Raises
     ------
     greenscen.errors.DataError
         If the file cannot be read, the column is missing, cells are empty, non-numeric or
-        not date-times, the steps are not hourly, the length is not 8760, or values are out
-        of range. The message names the file, the column, and the first offending line.
+        not date-times, the steps are not hourly (a gap), the rows do not make whole days,
+        or values are out of range. The message names the file, the column, and the first offending line.
     """
     kind_key = _KINDS.get(str(kind).strip().lower())
     if kind_key is None:
@@ -347,7 +376,7 @@ def read_profile_csv(
     time_col, value_col = _pick_columns(table, source, column)
     if table.empty:
         raise DataError(
-            f"column {value_col!r}: expected {HOURS_PER_YEAR} hourly rows; found none", source
+            f"column {value_col!r}: expected hourly rows for whole days; found none", source
         )
     index, time_problems = _parse_times(table[time_col], time_col)
     values, value_problems = _parse_values(table[value_col], value_col)
@@ -359,7 +388,9 @@ def read_profile_csv(
         warnings.warn(f"{source}: column {value_col!r}: {notice}", UserWarning, stacklevel=2)
     problems = _check_steps(index, time_col)
     feb29 = _is_feb29(index)
-    if not problems and len(index) == HOURS_PER_LEAP_YEAR and feb29.sum() == 24:
+    calendar_leap_year = (len(index) == HOURS_PER_LEAP_YEAR and feb29.sum() == 24
+                          and index[0] == pd.Timestamp(index[0].year, 1, 1))  # fmt: skip
+    if not problems and calendar_leap_year:
         warnings.warn(
             f"{source}: column {value_col!r} holds a leap year ({HOURS_PER_LEAP_YEAR} rows); "
             f"29 February was dropped to give {HOURS_PER_YEAR} hours",
@@ -367,17 +398,8 @@ def read_profile_csv(
             stacklevel=2,
         )
         index, values = index[~feb29], values[~feb29]
-    if len(index) != HOURS_PER_YEAR:
-        span = f" from {index[0]:%Y-%m-%d %H:%M} to {index[-1]:%Y-%m-%d %H:%M}" if len(index) else ""
-        why = ""
-        if len(index) == HOURS_PER_LEAP_YEAR and feb29.sum() != 24:
-            why = (f"; {HOURS_PER_LEAP_YEAR} rows are a leap year's count, but these hold no whole "
-                   "29 February: the file runs a day past one year")  # fmt: skip
-        problems.append(
-            f"column {value_col!r}: expected {HOURS_PER_YEAR} hourly rows for one year "
-            f"({HOURS_PER_LEAP_YEAR} only for a leap year with 29 February); found "
-            f"{len(index)}{span}{why}"
-        )
+    if not problems:
+        problems += _check_whole_days(index, time_col)
     problems += _check_range(values, value_col, kind_key)
     if problems:
         raise DataError(problems, source)

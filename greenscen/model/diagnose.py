@@ -47,8 +47,6 @@ def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = No
             "contradict each other (e.g. storage min_hours/max_hours, min_mw above max_mw)"
         ]
     index = inputs.index
-    dt = inputs.duration_h.to_numpy()
-    load_mwh = inputs.load_mwh
     lines = []
 
     def slack(name):
@@ -60,7 +58,7 @@ def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = No
         worst = int(np.argmax(s))
         lines.append(
             f"load: {int((s > TOL_MW).sum())} step(s) cannot be served at all - "
-            f"{_energy_share(float(s @ dt), load_mwh)}, up to {s[worst]:,.1f} MW at "
+            f"{_energy_share(float(s @ grid.year_h), grid.load_mwh)}, up to {s[worst]:,.1f} MW at "
             f"{index[worst]:%Y-%m-%d %H:%M} - "
             + (
                 "off-grid, renewables and storage must carry every hour: allow more capacity or storage"
@@ -87,5 +85,5 @@ def diagnose(inputs: ModelInputs, params: SizingParams, values: dict | None = No
         s = slack(rule.lp_row)
         if s is not None and s.max() > TOL_MW:
             lines.append(f"{rule.name} ({clause(rule.name)}): {rule.breach_en} by "
-                         f"{_energy_share(float(s.max()), load_mwh)}")  # fmt: skip
+                         f"{_energy_share(float(s.max()), grid.load_mwh)}")  # per year, as the row
     return lines or ["no single rule is to blame: the relaxed model needs no slack (numerical trouble?)"]

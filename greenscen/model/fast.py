@@ -274,7 +274,7 @@ class FastSizingModel:
         t1 = time.perf_counter()
         steps: list[str] = []
         log: list[tuple] = [("sizing", t1 - t0)]
-        per_day, load_mwh = steps_per_day(self.inputs), self.inputs.load_mwh
+        per_day, load_mwh = steps_per_day(self.inputs), self.full.load_mwh  # per year, as the rows
         extra_days: list[int] = []
         periods = int(sm.grid.period.max()) + 1
         out = None

@@ -18,7 +18,11 @@ from greenscen.scenario.inputs import ModelInputs
 
 @dataclass(frozen=True)
 class TimeGrid:
-    """Steps of a model: durations (h), weights (year hours per step hour), periods, windows."""
+    """Steps of a model: durations (h), weights (year hours per step hour), periods, windows.
+
+    ``weight`` carries the typical days' day counts and the horizon's scaling to a year
+    (``greenscen.base.horizon``), so Σ Δt·w = 8760 h on every grid of a scenario.
+    """
 
     load_mw: np.ndarray
     cf: dict[str, np.ndarray]
@@ -41,7 +45,7 @@ class TimeGrid:
 
     @property
     def load_mwh(self) -> float:
-        """Energy of the load over the horizon the grid stands for (MWh)."""
+        """Energy of the load in the year the grid stands for (MWh per year)."""
         return float(self.load_mw @ self.year_h)
 
     def previous_step(self) -> np.ndarray:
@@ -55,13 +59,17 @@ class TimeGrid:
 
 
 def full_grid(inputs: ModelInputs, params: SizingParams) -> TimeGrid:
-    """Return the time grid of the inputs as they are (weights 1, one cyclic period)."""
+    """Return the time grid of the inputs as they are (one cyclic period).
+
+    Every step weighs ``inputs.annual_scale`` (8760 h / horizon hours, 1 for one year): the
+    horizon's energies and operating costs then count per year, like the annualised capex.
+    """
     n = len(inputs.index)
     return TimeGrid(
         load_mw=inputs.total_load_mw.to_numpy(dtype=float),
         cf={k: inputs.cf[k].to_numpy(dtype=float) for k in inputs.cf.columns},
         duration_h=inputs.duration_h.to_numpy(dtype=float),
-        weight=np.ones(n),
+        weight=np.full(n, inputs.annual_scale),
         period=np.zeros(n, dtype=int),
         window=window_ids(inputs.index, params.policy.peak_valley_window),
         energy_price=inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float),

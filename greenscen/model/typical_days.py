@@ -11,8 +11,12 @@ import numpy as np
 import pandas as pd
 
 from greenscen.base.params import SizingParams
+from greenscen.errors import ScenarioError
 from greenscen.model.timegrid import TimeGrid
 from greenscen.scenario.inputs import ModelInputs
+
+EXTREME_DAYS = 3  # the highest-load day and the lowest-output day of each technology
+MIN_DAYS = EXTREME_DAYS + 1
 
 
 def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
@@ -21,13 +25,21 @@ def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
 
     steps = steps_per_day(inputs)
     n_days = len(inputs.index) // steps
+    if n_days < MIN_DAYS:
+        raise ScenarioError(
+            f"--mode fast: expected a horizon of at least {MIN_DAYS} days to pick typical days "
+            f"from (one + {EXTREME_DAYS} extreme days); found {n_days} day(s) from "
+            f"{inputs.index[0]:%Y-%m-%d}; use --mode exact, which solves a horizon this short "
+            "in seconds"
+        )
     data = pd.DataFrame({"load_mw": inputs.total_load_mw.to_numpy(dtype=float)}, index=inputs.index)
     for k in inputs.cf.columns:
         data[f"cf:{k}"] = inputs.cf[k].to_numpy(dtype=float)
     extremes = tsam.ExtremeConfig(
         method="append", max_period=["load_mw"], min_period=list(data.columns[1:])
     )
-    res = tsam.aggregate(data, min(n_periods, n_days - 3), period_duration=24, extremes=extremes)
+    res = tsam.aggregate(data, min(n_periods, n_days - EXTREME_DAYS), period_duration=24,
+                         extremes=extremes)  # fmt: skip
     return np.asarray(res.cluster_assignments, dtype=int)[:n_days]
 
 
@@ -69,7 +81,7 @@ def typical_day_grid(
         load_mw=typical(inputs.total_load_mw.to_numpy(dtype=float)),
         cf={k: typical(inputs.cf[k].to_numpy(dtype=float)) for k in inputs.cf.columns},
         duration_h=typical(inputs.duration_h.to_numpy(dtype=float)),
-        weight=np.repeat(counts, steps),
+        weight=np.repeat(counts, steps) * inputs.annual_scale,  # day counts, scaled to a year
         period=period,
         window=window,
         energy_price=typical(inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float)),

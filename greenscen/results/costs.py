@@ -17,8 +17,13 @@ def cost_breakdown(
     params: SizingParams,
     energy_price_yuan_per_mwh: pd.Series,
     export_price_yuan_per_mwh: pd.Series,
+    annual_scale: float = 1.0,
 ) -> dict[str, float]:
     """Return yearly cost parts (yuan) and ``total_annual_yuan`` and ``cost_per_mwh_load_yuan``.
+
+    Capacity costs are per year already (annuity + fixed O&M); the energy parts are sums over
+    the dispatch's horizon times ``annual_scale`` (8760 h / horizon hours,
+    ``greenscen.base.horizon``), so a month's or two years' grid bill counts as a year's.
 
     Parameters
     ----------
@@ -26,6 +31,8 @@ def cost_breakdown(
         The dispatch table (``duration_h``, ``load_mw``, ``import_mw``, ``export_mw``).
     capacities : dict
         MW per renewable technology, ``storage_mw``, ``storage_mwh``, ``connection_mw``.
+    annual_scale : float
+        Year hours per horizon hour (1 for a one-year dispatch).
     """
     dt = hourly["duration_h"]
     parts: dict[str, float] = {}
@@ -39,15 +46,16 @@ def cost_breakdown(
         else 0.0
     )
     g = params.grid
-    imp_mwh = hourly["import_mw"] * dt
-    exp_mwh = hourly["export_mw"] * dt
+    year_h = dt * annual_scale  # hours of a year each step stands for
+    imp_mwh = hourly["import_mw"] * year_h
+    exp_mwh = hourly["export_mw"] * year_h
     parts["connection_yuan"] = (
         g.connection_cost_yuan_per_mw_year * capacities.get("connection_mw", 0.0) if g else 0.0
     )
     parts["grid_energy_yuan"] = float((imp_mwh * energy_price_yuan_per_mwh.to_numpy()).sum())
     parts["td_charge_yuan"] = float(imp_mwh.sum() * (g.td_charge_yuan_per_mwh if g else 0.0))
     parts["export_revenue_yuan"] = -float((exp_mwh * export_price_yuan_per_mwh.to_numpy()).sum())
-    load_mwh = float((hourly["load_mw"] * dt).sum())
+    load_mwh = float((hourly["load_mw"] * year_h).sum())
     parts["funds_yuan"] = params.funds_yuan_per_mwh * load_mwh
     total = sum(parts.values())
     parts = {k: float(v) for k, v in parts.items()}

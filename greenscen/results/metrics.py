@@ -8,7 +8,9 @@ step-average powers in MW: ``load_mw``, ``load_mw:<user>``, ``available_mw``,
 ``export_mw`` and, when storage may charge from the grid, ``charge_grid_mw`` and
 ``discharge_grid_mw`` (grid-origin parts; 0 when absent). Energies are MW x duration_h.
 
-The "annual" energies are totals over the table's horizon: a year for a full-year run.
+The "annual" energies are totals over the table's horizon: a year for a full-year run; for
+another horizon ``greenscen.run`` multiplies them by the horizon's ``annual_scale``
+(``greenscen.base.horizon``). Ratios of energies need no scaling.
 """
 
 from __future__ import annotations
@@ -215,3 +217,18 @@ def renewable_utilisation(hourly: pd.DataFrame) -> float:
     if e["available_mwh"] == 0.0:
         return float("nan")
     return (e["self_consumed_mwh"] + e["export_mwh"]) / e["available_mwh"]
+
+
+def headline_ratios(hourly: pd.DataFrame) -> dict[str, float]:
+    """Return the four headline ratios of a dispatch (dimensionless, scale-free).
+
+    ``export_ratio``, ``self_consumption_share``, ``generation_to_load_ratio`` and
+    ``renewable_utilisation``: ratios of energies, so the same for a horizon's totals and
+    for their annual equivalents (``greenscen.base.horizon``).
+    """
+    return {
+        "export_ratio": export_ratio(hourly),
+        "self_consumption_share": self_consumption_share(hourly),
+        "generation_to_load_ratio": generation_to_load_ratio(hourly),
+        "renewable_utilisation": renewable_utilisation(hourly),
+    }

@@ -12,6 +12,7 @@ from greenscen.io.output import output_dir, write_json
 from greenscen.rules import ResolvedRules
 from greenscen.scenario.load import LoadedScenario
 
+HOURLY_PARQUET = "hourly.parquet"
 CAPACITY_KEYS = {
     "wind": "wind_mw",
     "pv": "pv_mw",
@@ -59,14 +60,9 @@ class SizingResult:
 
     def ratios(self) -> dict[str, float]:
         """Return the headline ratios computed from the hourly table."""
-        from greenscen.results import metrics
+        from greenscen.results.metrics import headline_ratios
 
-        return {
-            "export_ratio": metrics.export_ratio(self.hourly),
-            "self_consumption_share": metrics.self_consumption_share(self.hourly),
-            "generation_to_load_ratio": metrics.generation_to_load_ratio(self.hourly),
-            "renewable_utilisation": metrics.renewable_utilisation(self.hourly),
-        }
+        return headline_ratios(self.hourly)
 
     def summary(self) -> dict:
         """Return the ``summary.json`` payload (a public interface, see README)."""
@@ -127,23 +123,33 @@ class SizingResult:
     ) -> Path:
         """Write summary.json, hourly.csv, compliance.csv and the charts, whole or not at all.
 
-        ``formats`` of the charts (png, svg, pdf); ``excel`` adds results.xlsx. The folder
-        reads back with :func:`load_result`.
+        ``formats``: the charts' (png, svg, pdf; png when none is named) and ``parquet``,
+        which adds hourly.parquet (the hourly table with its exact floats and time stamps);
+        ``excel`` adds results.xlsx. The folder reads back with :func:`load_result`.
         """
+        chart_formats = tuple(f for f in formats if f != "parquet") or ("png",)
         with output_dir(out, overwrite=overwrite) as tmp:
             write_json(tmp / "summary.json", self.summary())
             hourly = self.hourly.copy()
             hourly.index = hourly.index.strftime("%Y-%m-%d %H:%M")
             hourly.index.name = "time"
             hourly.to_csv(tmp / "hourly.csv", float_format="%.10g")  # reads back to ~1e-10
+            if "parquet" in formats:
+                self.write_parquet(tmp / HOURLY_PARQUET)
             self.compliance_table_for_csv(lang).to_csv(tmp / "compliance.csv", index=False)
             if excel:
                 self.write_excel(tmp / "results.xlsx", lang)
             if charts:
                 from greenscen.charts.sizing import write_sizing_charts
 
-                write_sizing_charts(self, tmp, lang=lang, formats=formats)
+                write_sizing_charts(self, tmp, lang=lang, formats=chart_formats)
         return Path(out)
+
+    def write_parquet(self, path: Path) -> Path:
+        """Write the hourly table to Parquet (pyarrow): ``time`` column, every value a float64."""
+        hourly = self.hourly.reset_index()
+        hourly.to_parquet(path, engine="pyarrow", index=False)
+        return path
 
     def write_excel(self, path: Path, lang: str = "en") -> Path:
         """Write a workbook for people: headline, costs, compliance, tracing and hourly sheets."""
@@ -165,6 +171,9 @@ class SizingResult:
 def load_result(folder: str | Path) -> SizingResult:
     """Return the result a greenscen run wrote to ``folder`` (summary.json, hourly.csv, ...).
 
+    The hourly table comes from hourly.parquet when the run wrote one (exact floats), else
+    from hourly.csv (10 significant figures).
+
     The scenario is rebuilt from the fully resolved copy in summary.json and its rules are
     resolved again, so the object is the one the run returned: same capacities, hourly
     dispatch, energies, costs, compliance and tracing (``summary()`` gives the same payload).
@@ -178,7 +187,10 @@ def load_result(folder: str | Path) -> SizingResult:
     folder = Path(folder)
     try:
         summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-        hourly = pd.read_csv(folder / "hourly.csv", index_col="time", parse_dates=["time"])
+        if (folder / HOURLY_PARQUET).exists():
+            hourly = pd.read_parquet(folder / HOURLY_PARQUET, engine="pyarrow").set_index("time")
+        else:
+            hourly = pd.read_csv(folder / "hourly.csv", index_col="time", parse_dates=["time"])
         compliance = pd.read_csv(folder / "compliance.csv", keep_default_na=False, na_values=[""])
     except (OSError, ValueError, KeyError) as exc:
         raise DataError(f"expected a greenscen output folder (summary.json, hourly.csv, "

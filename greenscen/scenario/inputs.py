@@ -1,8 +1,11 @@
 """Turn a validated scenario into model inputs: time index, loads (MW), capacity factors, prices.
 
-Every series is indexed by the scenario year's time steps (local time). Bundled profiles
-hold a typical non-leap year of 8760 hours; in a leap year 29 February is left out, so every
-year has 365 days. At ``time.resolution_h = n`` consecutive n-hour blocks are averaged
+Every series is indexed by the study's time steps (local time). Bundled profiles hold a
+typical non-leap year of 8760 hours, placed on the scenario's year (in a leap year 29
+February is left out, so the year has 365 days), as is a user's file of one calendar year.
+A user's file of any other whole-day horizon (a month, several years) is studied on its own
+dates, with the bundled profiles mapped onto them by month, day and hour; ``horizon`` says
+which and scales the horizon's totals to a year (``greenscen.base.horizon``). At ``time.resolution_h = n`` consecutive n-hour blocks are averaged
 (powers) and each step carries ``duration_h = n``.
 """
 
@@ -14,10 +17,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from greenscen.base.horizon import HOURS_PER_YEAR, Horizon, horizon_of, is_calendar_year
 from greenscen.errors import DataError, ScenarioError
 from greenscen.scenario.load import LoadedScenario
 
-HOURS_PER_YEAR = 8760
+__all__ = ["HOURS_PER_YEAR", "ModelInputs", "build_inputs", "check_export_price", "year_index"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,12 @@ class ModelInputs:
     duration_h: pd.Series
     energy_price_yuan_per_mwh: pd.Series
     export_price_yuan_per_mwh: pd.Series
+    horizon: Horizon | None = None
+
+    @property
+    def annual_scale(self) -> float:
+        """8760 h / horizon hours (``greenscen.base.horizon``); 1 for inputs built by hand."""
+        return self.horizon.annual_scale if self.horizon is not None else 1.0
 
     @property
     def index(self) -> pd.DatetimeIndex:
@@ -72,26 +82,84 @@ def _user_path(ls: LoadedScenario, rel: str) -> Path:
     return p if p.is_absolute() else ls.base_dir / p
 
 
-def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
-    from greenscen.data import load_shape, read_profile_csv
+def _user_profiles(ls: LoadedScenario) -> dict[str, pd.Series]:
+    """Return every profile file of the scenario, read once: {field (file): series}."""
+    from greenscen.data import read_profile_csv
+
+    sc, out = ls.scenario, {}
+    for i, user in enumerate(sc.users):
+        if user.load.csv is not None:
+            series = read_profile_csv(_user_path(ls, user.load.csv), column=user.load.column, kind="load")
+            out[f"users[{i}].load.csv ({user.load.csv})"] = series
+    given = dict(sc.site.csv or {})
+    unknown = sorted(set(given) - {"wind", "pv"})
+    if unknown:
+        raise ScenarioError(f"site.csv: expected technologies wind, pv; found {unknown}", source=ls.source)
+    for tech, rel in given.items():
+        out[f"site.csv.{tech} ({rel})"] = read_profile_csv(_user_path(ls, rel), kind="capacity factor")
+    return out
+
+
+def _span(index: pd.DatetimeIndex) -> str:
+    days = len(index) / 24
+    return f"{index[0]:%Y-%m-%d %H:%M} to {index[-1]:%Y-%m-%d %H:%M} ({days:,.0f} days)"
+
+
+def horizon_index(ls: LoadedScenario, profiles: dict[str, pd.Series]) -> tuple[pd.DatetimeIndex, bool]:
+    """Return the hourly steps of the study and whether they are a typical year.
+
+    Bundled profiles and a user's files of one calendar year are a typical year, placed on
+    the scenario's year (:func:`year_index`). A user's file of any other whole-day horizon
+    sets the study's dates; every other user file must then have the same dates (bundled
+    profiles are mapped onto them by month, day and hour, see :func:`typical_positions`).
+    """
+    dated = {k: s.index for k, s in profiles.items() if not is_calendar_year(s.index)}
+    if not dated:
+        return year_index(ls.scenario.year), True
+    ref_key, ref = next(iter(dated.items()))
+    for key, series in profiles.items():
+        if key == ref_key:
+            continue
+        if not series.index.equals(ref):
+            raise ScenarioError(
+                f"{key}: expected the same dates as {ref_key}, {_span(ref)}; found "
+                f"{_span(series.index)} (give every profile file the same whole days)",
+                source=ls.source,
+            )
+    return pd.DatetimeIndex(ref, name="time"), False
+
+
+def typical_positions(idx: pd.DatetimeIndex) -> np.ndarray:
+    """Return the hour of the typical (bundled, 8760 h) year each time stamp takes its value from.
+
+    Same month, day and hour; 29 February takes 28 February's values.
+    """
+    day = np.where((idx.month == 2) & (idx.day == 29), 28, idx.day)
+    ref = pd.to_datetime(pd.DataFrame({"year": 2025, "month": idx.month, "day": day, "hour": idx.hour}))
+    return ((ref - pd.Timestamp("2025-01-01")) // pd.Timedelta(hours=1)).to_numpy(dtype=int)
+
+
+def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex, profiles: dict[str, pd.Series],
+                   pos: np.ndarray) -> pd.DataFrame:  # fmt: skip
+    from greenscen.data import load_shape
 
     cols = {}
     for i, user in enumerate(ls.scenario.users):
         spec = user.load
         where = f"users[{i}].load"
         if spec.csv is not None:
-            series = read_profile_csv(_user_path(ls, spec.csv), column=spec.column, kind="load")
-            values = series.to_numpy(dtype=float)
+            values = profiles[f"{where}.csv ({spec.csv})"].to_numpy(dtype=float)
         else:
             try:
                 shape = load_shape(spec.shape).to_numpy(dtype=float)
             except DataError as exc:
                 raise ScenarioError([f"{where}.shape: {p}" for p in exc.problems],
                                     source=ls.source) from None  # fmt: skip
+            # annual_mwh is a typical year's energy: the horizon takes the shape's hours
             if spec.peak_mw is not None:
-                values = shape / shape.max() * spec.peak_mw
+                values = shape[pos] / shape.max() * spec.peak_mw
             else:
-                values = shape / shape.sum() * spec.annual_mwh
+                values = shape[pos] / shape.sum() * spec.annual_mwh
         if user.online_from is not None:
             values = np.where(idx < pd.Timestamp(user.online_from), 0.0, values)
         if not np.any(values > 0):
@@ -99,7 +167,7 @@ def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
                 f" once online_from {user.online_from} is applied" if user.online_from else "")
             what = f"{where}.csv ({spec.csv})" if spec.csv is not None else where
             raise ScenarioError(
-                f"{what}: expected a load above 0 MW in some hour of the year for user "
+                f"{what}: expected a load above 0 MW in some hour of the horizon for user "
                 f"{user.name!r}, found {found}; remove the user or give its load",
                 source=ls.source,
             )
@@ -107,15 +175,13 @@ def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(cols, index=idx)
 
 
-def _capacity_factors(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame:
-    from greenscen.data import read_profile_csv, site_capacity_factors
+def _capacity_factors(ls: LoadedScenario, idx: pd.DatetimeIndex, profiles: dict[str, pd.Series],
+                      pos: np.ndarray) -> pd.DataFrame:  # fmt: skip
+    from greenscen.data import site_capacity_factors
 
     sc = ls.scenario
     techs = [t for t in ("wind", "pv") if getattr(sc.technologies, t) is not None]
     given = dict(sc.site.csv or {})
-    unknown = sorted(set(given) - {"wind", "pv"})
-    if unknown:
-        raise ScenarioError(f"site.csv: expected technologies wind, pv; found {unknown}", source=ls.source)
     bundled = None
     if sc.site.name is not None:
         try:
@@ -125,9 +191,9 @@ def _capacity_factors(ls: LoadedScenario, idx: pd.DatetimeIndex) -> pd.DataFrame
     cols = {}
     for tech in techs:
         if tech in given:
-            cols[tech] = read_profile_csv(_user_path(ls, given[tech]), kind="capacity factor").to_numpy(float)
+            cols[tech] = profiles[f"site.csv.{tech} ({given[tech]})"].to_numpy(dtype=float)
         elif bundled is not None and tech in bundled:
-            cols[tech] = bundled[tech].to_numpy(dtype=float)
+            cols[tech] = bundled[tech].to_numpy(dtype=float)[pos]
         else:
             raise ScenarioError(
                 f"site: no capacity-factor profile for {tech}; give site.name or site.csv.{tech}",
@@ -148,9 +214,11 @@ def _tou_prices(price, idx: pd.DatetimeIndex) -> np.ndarray:
 def build_inputs(ls: LoadedScenario) -> ModelInputs:
     """Return the model inputs of a loaded scenario at its time resolution."""
     sc = ls.scenario
-    idx = year_index(sc.year)
-    load = _load_profiles(ls, idx)
-    cf = _capacity_factors(ls, idx)
+    profiles = _user_profiles(ls)
+    idx, typical_year = horizon_index(ls, profiles)
+    pos = np.arange(len(idx)) if typical_year else typical_positions(idx)
+    load = _load_profiles(ls, idx, profiles, pos)
+    cf = _capacity_factors(ls, idx, profiles, pos)
     hourly = ModelInputs(
         load_mw=load,
         cf=cf,
@@ -161,6 +229,7 @@ def build_inputs(ls: LoadedScenario) -> ModelInputs:
         export_price_yuan_per_mwh=pd.Series(
             float(sc.tariff.export_price_yuan_per_mwh), index=idx, name="export_price"
         ),
+        horizon=horizon_of(idx, 1.0, typical_year),
     )
     if sc.time.resolution_h > 1:
         return _aggregate(hourly, sc.time.resolution_h)
@@ -189,6 +258,7 @@ def _aggregate(inp: ModelInputs, hours: int) -> ModelInputs:
         duration_h=dur.rename("duration_h"),
         energy_price_yuan_per_mwh=avg(inp.energy_price_yuan_per_mwh),
         export_price_yuan_per_mwh=avg(inp.export_price_yuan_per_mwh),
+        horizon=inp.horizon,
     )
 
 

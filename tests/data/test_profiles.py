@@ -351,16 +351,19 @@ def test_user_csv_gap_names_the_first_offending_timestamp(tmp_path):
     message = raise_data_error(path, column="pv")
     assert "'time'" in message and "gap of 2 h" in message
     assert "2025-01-05 05:00 follows 2025-01-05 03:00" in message and "line 102" in message
-    assert "'pv'" in message and "found 8759" in message  # the length is reported too
+    assert "whole days" not in message  # the gap explains the count; one problem, not two
 
 
 def test_user_csv_sub_hourly_steps(tmp_path):
-    # 8760 quarter-hours are averaged to 2190 hours (a notice), then fall short of a year
+    # 8760 quarter-hours are averaged to 2190 hours (a notice): 91 days (1 January to 1 April)
+    # and 6 hours of 2 April, not whole days
     times = pd.date_range("2025-01-01", periods=8760, freq="15min")
     path = write_profile(tmp_path / "quarter.csv", times, {"pv": ramp()})
     with pytest.warns(UserWarning, match="15-minute data averaged to 2190 hourly values"):
         message = raise_data_error(path, column="pv")
-    assert "expected 8760 hourly rows" in message and "found 2190" in message
+    assert ("column 'time': expected whole days (from 00:00 to 24:00); found 2190 rows from "
+            "2025-01-01 00:00 to 2025-04-02 05:00: the last day 2025-04-02 ends at 06:00, not "
+            "24:00 (6 h of 24 h)") in message  # fmt: skip
 
 
 def test_user_csv_duplicate_timestamp(tmp_path):
@@ -411,10 +414,36 @@ def test_user_csv_some_offsets_but_not_all(tmp_path):
     assert "'time'" in message and "offset" in message and "line 5" in message
 
 
-def test_user_csv_wrong_length(tmp_path):
+def test_user_csv_partial_day_is_refused(tmp_path):
+    # 100 hours = 4 days and 4 hours: the last day (5 January) ends at 04:00
     path = write_profile(tmp_path / "short.csv", YEAR[:100], {"pv": ramp(100)})
     message = raise_data_error(path)
-    assert "'pv'" in message and "8760" in message and "found 100" in message
+    assert "'time'" in message and "expected whole days" in message and "found 100 rows" in message
+    assert "the last day 2025-01-05 ends at 04:00, not 24:00" in message
+
+
+def test_user_csv_starting_mid_day_is_refused(tmp_path):
+    path = write_profile(tmp_path / "late.csv", YEAR[5:29], {"pv": ramp(24)})
+    message = raise_data_error(path)
+    assert "the first day 2025-01-01 starts at 05:00, not 00:00" in message
+
+
+def test_user_csv_any_whole_number_of_days_is_read(tmp_path):
+    # one day, one month (31 days) and two years (730 days, 2025-2026) keep their own dates
+    for n_hours in (24, 31 * 24, 2 * 8760):
+        times = pd.date_range("2025-01-01", periods=n_hours, freq="h")
+        path = write_profile(tmp_path / f"h{n_hours}.csv", times, {"pv": ramp(n_hours)})
+        series = data.read_profile_csv(path)
+        assert len(series) == n_hours and series.index[-1] == times[-1]
+
+
+def test_user_csv_gap_in_quarter_hour_data_is_named_as_such(tmp_path):
+    times = pd.date_range("2025-01-01", periods=96 * 2, freq="15min").delete(50)
+    path = write_profile(tmp_path / "gap15.csv", times, {"pv": [0.5] * len(times)})
+    message = raise_data_error(path)
+    # 12:30 (row 50) is missing: 12:45, now row 50 at line 52, follows 12:15
+    assert ("column 'time': expected regular 15 min steps; found a gap of 30 min at line 52: "
+            "2025-01-01 12:45 follows 2025-01-01 12:15") in message  # fmt: skip
 
 
 def test_user_csv_capacity_factor_out_of_range(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from greenscen.cli import is_obligations_file
@@ -178,7 +179,9 @@ def test_missing_file():
 
 def test_user_csv_of_wrong_length_names_file_and_column(tmp_path):
     csv = tmp_path / "plant.csv"
-    csv.write_text("time,mw\n" + "".join(f"2027-01-01 {h:02d}:00,5\n" for h in range(24)))
+    # 30 hours: one day and 6 hours of the next (any whole number of days would be read)
+    rows = pd.date_range("2027-01-01", periods=30, freq="h")
+    csv.write_text("time,mw\n" + "".join(f"{t:%Y-%m-%d %H:%M},5\n" for t in rows))
     path = write(
         tmp_path,
         "csvload.yaml",
@@ -191,7 +194,8 @@ def test_user_csv_of_wrong_length_names_file_and_column(tmp_path):
     with pytest.raises(DataError) as err:
         resolve(load_scenario(path))
     msg = str(err.value)
-    assert "plant.csv" in msg and "8760" in msg and "24" in msg
+    assert "plant.csv" in msg and "'time'" in msg and "expected whole days" in msg
+    assert "the last day 2027-01-02 ends at 06:00" in msg
 
 
 def test_user_csv_load_is_used_in_mw(tmp_path):

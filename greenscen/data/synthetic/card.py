@@ -185,8 +185,9 @@ explicit offset) and one or more value columns, e.g.
     2025-01-01 01:00,0.0
 
 and read it with `greenscen.data.read_profile_csv(path, column="pv", kind="capacity factor")`
-(or `kind="load"`). It must have 8760 hourly rows (a leap year's 8784 rows are accepted with
-29 February dropped and a warning); capacity factors must lie in [0, 1] per unit of installed
+(or `kind="load"`). It may cover any whole number of days at hourly (or 5-30 minute) steps:
+one calendar year is a typical year (a leap year's 8784 rows lose 29 February with a
+warning), any other horizon is studied on its own dates; capacity factors must lie in [0, 1] per unit of installed
 capacity; loads must be >= 0 in any unit. Every problem is reported as one `DataError` naming
 the file, the column and the first offending line. To change the bundled defaults instead,
 edit the assumptions in `greenscen/data/synthetic/` and regenerate.
