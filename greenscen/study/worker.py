@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import time
 from collections import OrderedDict
 
@@ -119,5 +120,7 @@ def solve_variant(base: LoadedScenario, solve_mode: str, variant_id: str, policy
     row["built"] = built
     row["wall_s"] = time.perf_counter() - t0
     row["worker_pid"] = os.getpid()
+    # peak resident memory of this worker process so far (Linux reports KiB)
+    row["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     row["digest"] = digest
     return row

@@ -30,7 +30,7 @@ grid:
   pv_capex_yuan_per_kw: [2800, 3600]
   self_consumption_min: [0.3, 0.92]
 """
-TIMING = ["solve_s", "wall_s", "worker_pid", "built", "rebuilt"]
+TIMING = ["solve_s", "wall_s", "worker_pid", "worker_peak_rss_mb", "built", "rebuilt"]
 
 
 @pytest.fixture(scope="module")
