@@ -1,4 +1,4 @@
-"""Command line: ``greenscen run | validate | obligations``.
+"""Command line: ``greenscen run | validate | study | obligations``.
 
 Exit codes: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
 """
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check a scenario file without solving")
     val.add_argument("scenario")
+
+    st = sub.add_parser("study", help="run a study (grid, samples, policy variants) in parallel")
+    st.add_argument("study", help="study YAML (base scenario and its variations)")
+    st.add_argument("--out", required=True, help="output folder (a stopped study resumes there)")
+    st.add_argument("--workers", type=int, default=2, help="local worker processes (0: in this process)")
+    st.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead")
+    st.add_argument("--quiet", action="store_true", help="no progress line on the terminal")
+    st.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
 
     obl = sub.add_parser("obligations", help="consumption-obligation ledger and compliance plan")
     obl.add_argument("scenario", nargs="?", help="obligations scenario YAML (default: bundled)")
@@ -188,6 +196,11 @@ def _main(argv: list[str] | None) -> int:
             from greenscen.run import cli_validate
 
             return cli_validate(args.scenario)
+        if args.command == "study":
+            from greenscen.study.cli import cli_study
+
+            return cli_study(args.study, args.out, args.workers, args.scheduler, args.quiet,
+                             not args.no_charts)  # fmt: skip
         if args.command == "obligations":
             from greenscen.obligations.cli import run_obligations_cli
 

@@ -138,6 +138,24 @@ class HighsLP:
         self.held[col] = (float(lb), ub)
         self.h.changeColBounds(col, float(lb), ub)
 
+    def add_row(self, cols: np.ndarray, coefs: np.ndarray, lb: float, ub: float) -> int:
+        """Add the row ``lb <= coefs·x[cols] <= ub`` after the LP's rows (the basis is kept);
+        return its index. :meth:`drop_rows_from` removes it again."""
+        cols = np.asarray(cols, dtype=np.int32)
+        self.h.addRow(float(lb), float(ub), cols.size, cols, np.asarray(coefs, float))
+        return int(self.h.getNumRow()) - 1
+
+    def drop_rows_from(self, first: int) -> None:
+        """Delete the rows added from index ``first`` on (see :meth:`add_row`)."""
+        n = int(self.h.getNumRow())
+        if n > first:
+            self.h.deleteRows(n - first, np.arange(first, n, dtype=np.int32))
+
+    def set_costs(self, c: np.ndarray) -> None:
+        """Replace the objective coefficients for the next solves (``lp.c`` restores them)."""
+        c = np.asarray(c, float)
+        self.h.changeColsCost(c.size, np.arange(c.size, dtype=np.int32), c)
+
     def cancel(self) -> None:
         """Ask a running solve (in another thread) to stop; it raises :class:`Interrupted`."""
         self._cancel_requested = True
