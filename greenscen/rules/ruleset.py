@@ -190,8 +190,8 @@ def check_param_value(rule: str, pname: str, ptype: str, value: Any) -> str | No
     if ptype == "limit" and value > 1:
         return (
             f"{where}: expected a peak-valley rate between 0 and 1 (or 'load'), found {value}; "
-            "a rate above 1 means the exchange changes sign within a window; to let a project "
-            "export, choose reading: connection (the swing relative to the connection capacity)"
+            "to let a project import and export on the same day under a limit <= 1, use "
+            "reading: connection (the swing relative to the connection capacity)"
         )
     if ptype in ("kv", "years") and value <= 0:
         return f"{where}: expected a number > 0, found {value}"
