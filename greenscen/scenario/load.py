@@ -34,7 +34,10 @@ class LoadedScenario:
 
     def resolved_dict(self) -> dict:
         """Return every parameter of the scenario, defaults filled in (JSON-ready)."""
-        return json.loads(self.scenario.model_dump_json())
+        data = json.loads(self.scenario.model_dump_json())
+        if data.get("planning") is None:  # a single-year scenario reads (and hashes) as before
+            data.pop("planning", None)
+        return data
 
     def digest(self) -> str:
         """Return a short SHA-256 of the resolved scenario (stored beside the results)."""

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from greenscen.scenario.planning import PlanningSpec
+
 # SPEC A 二: eligible load categories of the Inner Mongolia multi-user plan.
 USER_CATEGORIES = {
     "new_load": "新增负荷 (二(一))",
@@ -249,6 +251,7 @@ class Scenario(_Model):
     tariff: Tariff
     rules: RulesSpec = Field(default_factory=RulesSpec)
     time: TimeSpec = Field(default_factory=TimeSpec)
+    planning: PlanningSpec | None = None  # a horizon of years (greenscen.scenario.planning)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -268,11 +271,18 @@ class Scenario(_Model):
             problems.append(
                 "users: a hydrogen-fuel project needs at least one user of category hydrogen_fuel"
             )
+        last = self.planning.last_year if self.planning else self.year
+        if self.planning and self.planning.first_year is not None and self.planning.first_year != self.year:
+            problems.append(f"planning.first_year: expected the scenario's year {self.year} "
+                            f"(the profiles' year), found {self.planning.first_year}")
         for i, u in enumerate(self.users):
-            if u.online_from is not None and u.online_from.year > self.year:
+            if u.online_from is not None and u.online_from.year > last:
                 problems.append(
-                    f"users[{i}].online_from: expected a date in or before {self.year}, "
+                    f"users[{i}].online_from: expected a date in or before {last}, "
                     f"found {u.online_from} (the user has no load in the scenario year)"
+                    if not self.planning else
+                    f"users[{i}].online_from: expected a date in or before the horizon's last "
+                    f"year {last}, found {u.online_from}"
                 )
         if self.project.existing_hydrogen and self.project.kind != "hydrogen":
             problems.append("project.existing_hydrogen: only meaningful for kind hydrogen")

@@ -1,0 +1,176 @@
+"""The orchestrator of a planning horizon: resolve every year, size once, verify every year.
+
+A scenario with a ``planning:`` block (``greenscen.scenario.planning``) is sized over its
+years by :func:`run_plan`: the rules of each year are resolved from the rule set (the
+export cap and the self-consumption floor by year come from its ``by_year`` data), the
+users online by each year give that year's loads, one LP sizes the batches
+(``greenscen.model.multiyear``), and the independent check
+(``greenscen.results.compliance``) runs on each year's hourly dispatch.
+:func:`evaluate_design` fixes every capacity (a design sized for one year, say) and reports
+the years in which it breaks a rule, and by how much (the elastic LP per year).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from greenscen.errors import InfeasibleError, ScenarioError
+from greenscen.model.multiyear import Plan, effective_cf, make_plan, solve_plan, year_inputs
+from greenscen.rules import ResolvedRules, load_rule_set, resolve_rules
+from greenscen.scenario.inputs import ModelInputs, build_inputs, check_export_price
+from greenscen.scenario.load import LoadedScenario, load_sizing_scenario
+
+
+@dataclass(frozen=True)
+class PlanCase:
+    """A resolved horizon: the scenario, every user's full-year inputs, rules by year, the plan."""
+
+    loaded: LoadedScenario
+    inputs: ModelInputs  # every user's load as if online all year (the typical year)
+    online: dict
+    rules: dict[int, ResolvedRules]
+    plan: Plan
+
+
+def resolve_plan(ls: LoadedScenario) -> PlanCase:
+    """Return the horizon of a scenario with a ``planning:`` block, every year resolved."""
+    from greenscen.base.params import sizing_params
+
+    sc = ls.scenario
+    if sc.planning is None:
+        raise ScenarioError("planning: expected a planning block {last_year: ...}, missing",
+                            source=ls.source)  # fmt: skip
+    years = sc.planning.years(sc.year)
+    online = {u.name: u.online_from for u in sc.users}
+    users = [u.model_copy(update={"online_from": None}) for u in sc.users]
+    full = dataclasses.replace(ls, scenario=sc.model_copy(update={"users": users}))
+    inputs = build_inputs(full)
+    rs = load_rule_set(sc.rules.set)
+    rules = {y: resolve_rules(rs, y, sc.project.kind, sc.project.mode, sc.rules.overrides,
+                              existing_hydrogen=sc.project.existing_hydrogen, source=ls.source)
+             for y in years}  # fmt: skip
+
+    def params_of(year, inp):
+        return sizing_params(ls, rules[year], inp)
+
+    plan = make_plan(inputs, online, years, params_of, sc.finance.discount_rate)
+    g = plan.years[0].params.grid
+    if g is not None and g.allow_export:
+        check_export_price(inputs, g.td_charge_yuan_per_mwh, ls.source)
+    return PlanCase(ls, inputs, online, rules, plan)
+
+
+def _year_dispatch_inputs(case: PlanCase, year: int, sol, grid) -> ModelInputs:
+    """Return the year's inputs with each technology's effective capacity factor (cohorts)."""
+    inp = year_inputs(case.inputs, case.online, year)
+    py = next(p for p in case.plan.years if p.year == year)
+    cohorts = sol.extra.get("cohort_capacities", sol.capacities)
+    cf = inp.cf.copy()
+    for tech in cf.columns:
+        cf[tech] = effective_cf(py.grid, grid, cohorts, tech)
+    return dataclasses.replace(inp, cf=cf)
+
+
+def assemble_plan_result(case: PlanCase, ps, mode: str = "exact", extra: dict | None = None):
+    """Return the PlanResult: per-year hourly dispatch, independent compliance, energy, cost."""
+    from greenscen.model.core import hourly_frame
+    from greenscen.results import metrics
+    from greenscen.results.compliance import compliance_table
+    from greenscen.results.costs import cost_breakdown
+    from greenscen.results.tracing import trace_green
+    from greenscen.results.years import PlanResult, YearResult, batch_generation_checks
+    from greenscen.run import design_facts
+
+    t0 = time.perf_counter()
+    years = []
+    for py in case.plan.years:
+        i = ps.regime_of(py.year)
+        sol, rg = ps.solutions[i], ps.regimes[i]
+        inp = _year_dispatch_inputs(case, py.year, sol, rg.grid)
+        hourly = hourly_frame(inp, sol)
+        hourly = pd.concat([hourly, trace_green(hourly)], axis=1)
+        facts = design_facts(case.loaded, sol.capacities, py.params)
+        table = compliance_table(hourly, case.rules[py.year], facts)
+        scale = inp.annual_scale
+        energy = {k: float(v) * scale for k, v in metrics.annual_energies(hourly).items()}
+        cost = cost_breakdown(hourly, sol.capacities, py.params, inp.energy_price_yuan_per_mwh,
+                              inp.export_price_yuan_per_mwh, annual_scale=scale)  # fmt: skip
+        years.append(YearResult(py.year, i, dict(sol.capacities), hourly, table, energy, cost,
+                                ps.slacks.get(str(py.year), {})))  # fmt: skip
+    batches = batch_generation_checks(case.inputs, case.plan, ps.batch_capacities, case.rules)
+    timings = dict(ps.timings, verify_s=time.perf_counter() - t0)
+    return PlanResult(loaded=case.loaded, mode=mode, years=years,
+                      batch_capacities=ps.batch_capacities, batch_checks=batches,
+                      objective_yuan=ps.objective_yuan,
+                      present_value_yuan=ps.objective_yuan * case.plan.present_value_factor(),
+                      discount_weights=case.plan.discount_weights(),
+                      regimes=[list(rg.years) for rg in ps.regimes], timings=timings,
+                      extra=dict(extra or {}))  # fmt: skip
+
+
+def _rules_in_play(case: PlanCase) -> list[str]:
+    seen = {}
+    for rules in case.rules.values():
+        for r in rules.rules:
+            seen.setdefault(r.name, r.describe())
+    return list(seen.values())
+
+
+def run_plan(scenario: str | Path | LoadedScenario, highs_options: dict | None = None,
+             diagnose: bool = True):
+    """Size the project of a ``planning:`` scenario over its horizon and verify every year.
+
+    Raises :class:`InfeasibleError` (with the elastic diagnosis per year) when no design
+    meets every year's rules.
+    """
+    ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
+    case = resolve_plan(ls)
+    try:
+        ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case))
+    except InfeasibleError as exc:
+        if not diagnose:
+            raise
+        lines = diagnose_lines(solve_plan(case.plan, highs_options, elastic=True))
+        raise InfeasibleError(f"{exc}\nwhat would have to give way, by year:\n  "
+                              + "\n  ".join(lines)) from None  # fmt: skip
+    return assemble_plan_result(case, ps)
+
+
+def evaluate_design(scenario: str | Path | LoadedScenario, capacities: dict[str, float],
+                    highs_options: dict | None = None):
+    """Return the PlanResult of a fixed design over the horizon (the elastic LP).
+
+    ``capacities`` are the design's totals (``pv``, ``wind``, ``storage_mw``,
+    ``storage_mwh``, ``connection_mw``), built in the first year. Each year's
+    ``slacks`` say by how much the design misses each rule row in that year (MWh per year
+    for annual rules), and the compliance table checks its dispatch independently.
+    """
+    from greenscen.model.core import capacity_block
+
+    ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
+    case = resolve_plan(ls)
+    first = case.plan.batches[0].name
+    fixed = {}
+    for b in case.plan.batches:
+        for name in ("wind", "pv", "storage_mw", "storage_mwh", "connection_mw"):
+            block = capacity_block(name)
+            fixed[f"b{b.name}/{block}"] = float(capacities.get(name, 0.0)) if b.name == first else 0.0
+    ps = solve_plan(case.plan, highs_options, fixed=fixed, elastic=True)
+    return assemble_plan_result(case, ps, mode="fixed design", extra={"fixed_design": dict(capacities)})
+
+
+def diagnose_lines(ps) -> list[str]:
+    """Return one line per year and rule row whose slack is positive in an elastic solution."""
+    from greenscen.model.diagnose import TOL_MW
+
+    lines = []
+    for year, rows in ps.slacks.items():
+        for row, value in rows.items():
+            if value > TOL_MW:
+                lines.append(f"{year}: {row} short by {value:,.4g} (per year, the row's unit)")
+    return lines or ["no row needs a slack"]
