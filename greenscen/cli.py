@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--excel", action="store_true",
                      help="also write results.xlsx (capacities, costs, compliance, tracing, hourly)")
     run.add_argument("--verbose", action="store_true", help="also show HiGHS's solver log")
+    run.add_argument("--fix-design", metavar="SUMMARY_JSON",
+                     help="planning horizon: evaluate the capacities of this summary.json, fixed, "
+                          "in every year (which rules break, when, by how much)")
     run.add_argument(
         "--backend",
         choices=["arrays", "pyomo"],
@@ -189,6 +192,7 @@ def _main(argv: list[str] | None) -> int:
                 overrides=parse_sets(args.set, args.resolution),
                 formats=parse_formats(args.formats),
                 excel=args.excel,
+                fix_design=args.fix_design,
             )
         if args.command == "validate":
             if is_obligations_file(args.scenario):

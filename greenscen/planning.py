@@ -174,3 +174,60 @@ def diagnose_lines(ps) -> list[str]:
             if value > TOL_MW:
                 lines.append(f"{year}: {row} short by {value:,.4g} (per year, the row's unit)")
     return lines or ["no row needs a slack"]
+
+
+DESIGN_KEYS = {"wind_mw": "wind", "pv_mw": "pv", "storage_mw": "storage_mw",
+               "storage_mwh": "storage_mwh", "connection_mw": "connection_mw"}  # fmt: skip
+
+
+def read_design(path: str | Path) -> dict[str, float]:
+    """Return the capacities of a ``summary.json`` (a single-year run's) as a design to fix."""
+    import json
+
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(f"--fix-design: file not found: {p}") from None
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"--fix-design: expected a greenscen summary.json, cannot read it: {exc}",
+                            source=str(p)) from None  # fmt: skip
+    caps = data.get("capacities") if isinstance(data, dict) else None
+    if not isinstance(caps, dict) or not any(k in caps for k in DESIGN_KEYS):
+        raise ScenarioError(f"capacities: expected a mapping with {sorted(DESIGN_KEYS)} (MW, MWh), "
+                            f"found {caps!r}", source=str(p))  # fmt: skip
+    bad = [k for k in DESIGN_KEYS if k in caps and not isinstance(caps[k], (int, float))]
+    if bad:
+        raise ScenarioError([f"capacities.{k}: expected a number, found {caps[k]!r}" for k in bad],
+                            source=str(p))  # fmt: skip
+    return {name: float(caps.get(key, 0.0)) for key, name in DESIGN_KEYS.items()}
+
+
+def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, lang: str,
+                 solve_mode: str = "exact", fix_design: str | None = None, quiet: bool = False) -> int:
+    """`greenscen run` of a ``planning:`` scenario: 0 compliant in every year, 1 not, 2 bad input."""
+    import sys
+
+    from greenscen.io.output import check_output_dir
+
+    if solve_mode != "exact":
+        raise ScenarioError(f"--mode: a planning horizon is sized in exact mode only, found {solve_mode!r} "
+                            "(for speed, use --resolution 4)", source=ls.source)  # fmt: skip
+    check_output_dir(out, overwrite)
+    design = read_design(fix_design) if fix_design else None
+    try:
+        result = evaluate_design(ls, design) if design else run_plan(ls)
+    except InfeasibleError as exc:
+        print(f"greenscen: {ls.scenario.name}: infeasible over the horizon. {exc}", file=sys.stderr)
+        return 1
+    result.write(out, overwrite=overwrite, charts=charts, lang=lang)
+    t = result.timings
+    print(f"{result.name} ({result.years[0].year}-{result.years[-1].year}, {len(result.regimes)} "
+          f"regime(s), {result.mode}): build {t['lp_build_s']:.2f} s, solve {t['solve_s']:.1f} s")
+    print(result.years_overview(lang).to_string(index=False))
+    print(f"wrote {Path(out).resolve()}")
+    if not result.compliant:
+        bad = [str(y.year) for y in result.years if not y.compliant]
+        print(f"greenscen: NON-COMPLIANT in {', '.join(bad) or 'a batch check'}", file=sys.stderr)
+        return 1
+    return 0

@@ -225,6 +225,7 @@ def cli_run(
     overrides: dict | None = None,
     formats: tuple[str, ...] = ("png",),
     excel: bool = False,
+    fix_design: str | None = None,
 ) -> int:
     """`greenscen run`: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
 
@@ -238,6 +239,10 @@ def cli_run(
     progress = TerminalProgress(enabled=False if quiet else None)
     progress("load", "start")
     ls = load_sizing_scenario(scenario, **(overrides or {}))
+    if ls.scenario.planning is not None or fix_design:  # a horizon (greenscen.planning)
+        from greenscen.planning import cli_run_plan
+
+        return cli_run_plan(ls, out, overwrite, charts, lang, solve_mode, fix_design, quiet)
     check_output_dir(out, overwrite)  # a destination that cannot take the results: before solving
     progress("load", "end")
     options = {"output_flag": True, "log_to_console": True} if verbose else None

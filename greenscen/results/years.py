@@ -132,6 +132,25 @@ class PlanResult:
             parts.append(t)
         return pd.concat(parts, ignore_index=True)
 
+    def years_overview(self, lang: str = "en") -> pd.DataFrame:
+        """Return one line per year: compliant, broken rules and the headline ratios (for the CLI)."""
+        from greenscen.results.metrics import headline_ratios
+
+        rows = []
+        for y in self.years:
+            broken = [r for r, ok in zip(y.compliance["rule"], y.compliance["ok"], strict=True) if _failed(ok)]
+            ratios = headline_ratios(y.hourly)
+            rows.append({"year": y.year, "regime": y.regime,
+                         "export": f"{ratios['export_ratio']:.1%}",
+                         "self-consumption": f"{ratios['self_consumption_share']:.1%}",
+                         "generation/load": f"{ratios['generation_to_load_ratio']:.3f}",
+                         "utilisation": f"{ratios['renewable_utilisation']:.1%}",
+                         "compliant": "yes" if not broken else "NO: " + ", ".join(broken)})  # fmt: skip
+        out = pd.DataFrame(rows)
+        if lang == "zh":
+            out.columns = ["年份", "工况", "上网比例", "自发自用比例", "发电/用电", "利用率", "合规"]
+        return out
+
     def hourly_table(self) -> pd.DataFrame:
         """Return the hourly rows of each regime (its first year's), with ``year`` and ``years``."""
         parts = []

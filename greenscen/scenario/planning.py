@@ -23,7 +23,7 @@ class PlanningSpec(BaseModel):
     @model_validator(mode="after")
     def _ordered(self):
         if self.first_year is not None and self.last_year < self.first_year:
-            raise ValueError(f"last_year: expected a year >= first_year {self.first_year}, "
+            raise ValueError(f"expected last_year >= first_year {self.first_year}, "
                              f"found {self.last_year}")  # fmt: skip
         return self
 
