@@ -37,8 +37,12 @@ class PlanCase:
     plan: Plan
 
 
-def resolve_plan(ls: LoadedScenario) -> PlanCase:
-    """Return the horizon of a scenario with a ``planning:`` block, every year resolved."""
+def resolve_plan(ls: LoadedScenario, typical_days: int | None = None) -> PlanCase:
+    """Return the horizon of a scenario with a ``planning:`` block, every year resolved.
+
+    ``typical_days``: write each year on that many typical days (fast mode), clustered once
+    on every user's full-year load so that all years share the same days.
+    """
     from greenscen.base.params import sizing_params
 
     sc = ls.scenario
@@ -50,6 +54,10 @@ def resolve_plan(ls: LoadedScenario) -> PlanCase:
     users = [u.model_copy(update={"online_from": None}) for u in sc.users]
     full = dataclasses.replace(ls, scenario=sc.model_copy(update={"users": users}))
     inputs = build_inputs(full)
+    if inputs.horizon is not None and not inputs.horizon.typical_year:
+        raise ScenarioError(f"planning: expected profiles of one typical year (each year of the "
+                            f"horizon repeats it), found {inputs.horizon.describe()}",
+                            source=ls.source)  # fmt: skip
     rs = load_rule_set(sc.rules.set)
     rules = {y: resolve_rules(rs, y, sc.project.kind, sc.project.mode, sc.rules.overrides,
                               existing_hydrogen=sc.project.existing_hydrogen, source=ls.source)
@@ -58,7 +66,19 @@ def resolve_plan(ls: LoadedScenario) -> PlanCase:
     def params_of(year, inp):
         return sizing_params(ls, rules[year], inp)
 
-    plan = make_plan(inputs, online, years, params_of, sc.finance.discount_rate)
+    grid_of = None
+    if typical_days:
+        from greenscen.model.typical_days import cluster_days, typical_day_grid
+
+        days = cluster_days(inputs, typical_days)
+
+        def grid_of(inp, params):
+            return typical_day_grid(inp, params, typical_days, days=days.copy())
+
+    try:
+        plan = make_plan(inputs, online, years, params_of, sc.finance.discount_rate, grid_of)
+    except ValueError as exc:
+        raise ScenarioError(f"users.online_from: {exc}", source=ls.source) from None
     g = plan.years[0].params.grid
     if g is not None and g.allow_export:
         check_export_price(inputs, g.td_charge_yuan_per_mwh, ls.source)
@@ -122,13 +142,16 @@ def _rules_in_play(case: PlanCase) -> list[str]:
 
 
 def run_plan(scenario: str | Path | LoadedScenario, highs_options: dict | None = None,
-             diagnose: bool = True):
+             diagnose: bool = True, solve_mode: str = "exact"):
     """Size the project of a ``planning:`` scenario over its horizon and verify every year.
 
-    Raises :class:`InfeasibleError` (with the elastic diagnosis per year) when no design
-    meets every year's rules.
+    ``solve_mode`` "fast" sizes on typical days per year (:func:`run_plan_fast`). Raises
+    :class:`InfeasibleError` (with the elastic diagnosis per year) when no design meets
+    every year's rules.
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
+    if solve_mode == "fast":
+        return run_plan_fast(ls, highs_options)
     case = resolve_plan(ls)
     try:
         ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case))
@@ -139,6 +162,38 @@ def run_plan(scenario: str | Path | LoadedScenario, highs_options: dict | None =
         raise InfeasibleError(f"{exc}\nwhat would have to give way, by year:\n  "
                               + "\n  ".join(lines)) from None  # fmt: skip
     return assemble_plan_result(case, ps)
+
+
+FAST_TYPICAL_DAYS = 32  # as single-year fast mode (greenscen.model.fast.DEFAULT_PERIODS)
+FAST_SLACK_TOL = 1e-4  # MW or MWh per year: a full-year slack above this sends to exact mode
+
+
+def run_plan_fast(ls: LoadedScenario, highs_options: dict | None = None):
+    """Fast mode over a horizon: size on typical days, verify every year's full dispatch.
+
+    1. The horizon LP on ``FAST_TYPICAL_DAYS`` typical days per year (the same days every
+       year) sizes the batches. 2. The horizon LP at full resolution with those capacities
+       fixed, elastic, dispatches every regime's full year. 3. When a slack is positive (a
+       rule missed on days no typical day showed) the exact horizon LP is solved instead
+       (``timings["fast_fallback"]`` = 1). The result is always a full-year dispatch, checked
+       independently year by year like an exact one.
+    """
+    from greenscen.model.fast import DISPATCH_HIGHS_OPTIONS
+
+    t0 = time.perf_counter()
+    typical = resolve_plan(ls, typical_days=FAST_TYPICAL_DAYS)
+    case = resolve_plan(ls)
+    sized = solve_plan(typical.plan, highs_options, rules_in_play=_rules_in_play(case))
+    fixed = {f"b{b}/{blk}": v for b, caps in sized.batch_capacities.items() for blk, v in caps.items()}
+    ps = solve_plan(case.plan, dict(DISPATCH_HIGHS_OPTIONS, **(highs_options or {})), fixed=fixed,
+                    elastic=True)  # fmt: skip
+    worst = max((v for rows in ps.slacks.values() for v in rows.values()), default=0.0)
+    fallback = worst > FAST_SLACK_TOL
+    if fallback:
+        ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case))
+    ps.timings = dict(ps.timings, size_s=sized.timings["solve_s"], fast_fallback=float(fallback),
+                      fast_total_s=time.perf_counter() - t0, typical_days=FAST_TYPICAL_DAYS)  # fmt: skip
+    return assemble_plan_result(case, ps, mode="fast")
 
 
 def evaluate_design(scenario: str | Path | LoadedScenario, capacities: dict[str, float],
@@ -210,13 +265,10 @@ def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, la
 
     from greenscen.io.output import check_output_dir
 
-    if solve_mode != "exact":
-        raise ScenarioError(f"--mode: a planning horizon is sized in exact mode only, found {solve_mode!r} "
-                            "(for speed, use --resolution 4)", source=ls.source)  # fmt: skip
     check_output_dir(out, overwrite)
     design = read_design(fix_design) if fix_design else None
     try:
-        result = evaluate_design(ls, design) if design else run_plan(ls)
+        result = evaluate_design(ls, design) if design else run_plan(ls, solve_mode=solve_mode)
     except InfeasibleError as exc:
         print(f"greenscen: {ls.scenario.name}: infeasible over the horizon. {exc}", file=sys.stderr)
         return 1
@@ -225,6 +277,9 @@ def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, la
     print(f"{result.name} ({result.years[0].year}-{result.years[-1].year}, {len(result.regimes)} "
           f"regime(s), {result.mode}): build {t['lp_build_s']:.2f} s, solve {t['solve_s']:.1f} s")
     print(result.years_overview(lang).to_string(index=False))
+    hm = result.hourly_matching()
+    if not hm["ok"]:
+        print(f"note ({hm['clause']}): {hm['note']}")
     print(f"wrote {Path(out).resolve()}")
     if not result.compliant:
         bad = [str(y.year) for y in result.years if not y.compliant]

@@ -320,7 +320,7 @@ def year_inputs(inputs, online: dict, year: int):
     return dataclasses.replace(inputs, load_mw=load)
 
 
-def make_plan(inputs, online: dict, years, params_of, discount_rate: float) -> Plan:
+def make_plan(inputs, online: dict, years, params_of, discount_rate: float, grid_of=None) -> Plan:
     """Return the Plan of ``inputs`` (every user's full load) over ``years``.
 
     ``online`` maps a user to its online date (None: online from the first year);
@@ -340,14 +340,17 @@ def make_plan(inputs, online: dict, years, params_of, discount_rate: float) -> P
     for y in years:
         inp = year_inputs(inputs, online, y)
         params = params_of(y, inp)
-        plan_years.append(PlanYear(y, params, full_grid(inp, params)))
-    yh = plan_years[-1].grid.year_h
+        plan_years.append(PlanYear(y, params, (grid_of or full_grid)(inp, params)))
+    yh = inputs.duration_h.to_numpy(dtype=float) * inputs.annual_scale
     batches = []
     for y in sorted(set(batch_year.values())):
         users = tuple(u for u, by in batch_year.items() if by == y)
         dates = [online[u] for u in users if online.get(u) is not None and online[u].year == y]
         start = min(dates) if dates else None  # the batch's renewables start with its first user
         mask = online_mask(inputs.index, start, y) if start and (start.month, start.day) != (1, 1) else None
+        if mask is not None and grid_of is not None:
+            raise ValueError(f"batch {y} comes online on {start}: on typical days a batch must "
+                             "come online on 1 January (use exact mode)")
         full_load = inputs.load_mw[list(users)].sum(axis=1).to_numpy(dtype=float)
         batches.append(Batch(str(y), y, mask, float(full_load @ yh), users))
     return Plan(tuple(plan_years), tuple(batches), discount_rate)

@@ -122,6 +122,26 @@ class PlanResult:
     def year(self, year: int) -> YearResult:
         return next(y for y in self.years if y.year == year)
 
+    def hourly_matching(self) -> dict:
+        """Return whether the dispatch's steps allow hourly matching (五(五)): steps of at most 1 h.
+
+        「项目内部各用户可按照每个时段用电量占比确定自发自用电量，实现小时级新能源发用电量匹配」:
+        results at longer steps are flagged, not failed (a planning approximation).
+        """
+        step_h = float(max(y.hourly["duration_h"].max() for y in self.years))
+        return {"ok": step_h <= 1.0, "step_h": step_h, "clause": "五(五)",
+                "note": "hourly matching (小时级新能源发用电量匹配) needs steps of at most 1 h"
+                        + ("" if step_h <= 1.0 else f"; these results are at {step_h:g}-hour steps")}
+
+    def weighted_cost_yuan(self) -> float:
+        """Return Σ_y w_y · (the year's cost recomputed from its dispatch − government funds).
+
+        The equivalent annual cost recomputed from capacities and hourly dispatch, independent
+        of the LP's objective (which leaves out the funds on the load, a constant, 五(四)).
+        """
+        return sum(self.discount_weights[y.year] * (y.cost["total_annual_yuan"] - y.cost["funds_yuan"])
+                   for y in self.years)  # fmt: skip
+
     def years_table(self) -> pd.DataFrame:
         """Return one row per year and rule: value, limit, margin, ok, clause (``years.csv``)."""
         parts = []
@@ -195,6 +215,8 @@ class PlanResult:
                              "online + operating cost), w_y = d_y / Σ d",
                 "equivalent_annual_cost_yuan": round(self.objective_yuan, 3),
                 "present_value_yuan": round(self.present_value_yuan, 3),
+                "recomputed_annual_cost_yuan": round(self.weighted_cost_yuan(), 3),
+                "hourly_matching": self.hourly_matching(),
                 "salvage": "annuities of each batch's life after the last year (not paid)",
             },
             "batches": batches,
