@@ -133,6 +133,16 @@ def assemble_plan_result(case: PlanCase, ps, mode: str = "exact", extra: dict | 
                       extra=dict(extra or {}))  # fmt: skip
 
 
+def _check_regimes(case: PlanCase) -> None:
+    from greenscen.model.multiyear import regimes
+
+    n, cap = len(regimes(case.plan)), case.loaded.scenario.planning.max_regimes
+    if n > cap:
+        raise ScenarioError(f"planning.max_regimes: expected at most {cap} regimes (distinct "
+                            f"years of rules, loads and batches), found {n}; raise max_regimes "
+                            "or merge batches", source=case.loaded.source)  # fmt: skip
+
+
 def _rules_in_play(case: PlanCase) -> list[str]:
     seen = {}
     for rules in case.rules.values():
@@ -153,6 +163,7 @@ def run_plan(scenario: str | Path | LoadedScenario, highs_options: dict | None =
     if solve_mode == "fast":
         return run_plan_fast(ls, highs_options)
     case = resolve_plan(ls)
+    _check_regimes(case)
     try:
         ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case))
     except InfeasibleError as exc:
@@ -285,4 +296,24 @@ def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, la
         bad = [str(y.year) for y in result.years if not y.compliant]
         print(f"greenscen: NON-COMPLIANT in {', '.join(bad) or 'a batch check'}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cli_validate_plan(ls: LoadedScenario) -> int:
+    """`greenscen validate` of a ``planning:`` scenario: every year resolved, regimes counted."""
+    from greenscen.model.multiyear import regimes
+
+    case = resolve_plan(ls)
+    rgs = regimes(case.plan)
+    sc = ls.scenario
+    batches = "; ".join(f"{b.name}: {', '.join(b.users)}" for b in case.plan.batches)
+    print(f"{ls.source}: valid. {sc.name}: {sc.project.kind}/{sc.project.mode}, "
+          f"{case.plan.years[0].year}-{case.plan.years[-1].year}, {len(sc.users)} users in "
+          f"{len(case.plan.batches)} batch(es) ({batches}); {len(rgs)} regime(s): "
+          + ", ".join("-".join(str(y) for y in (rg.years[0], rg.years[-1])) if len(rg.years) > 1
+                      else str(rg.years[0]) for rg in rgs))  # fmt: skip
+    if len(rgs) > sc.planning.max_regimes:
+        raise ScenarioError(f"planning.max_regimes: expected at most {sc.planning.max_regimes} "
+                            f"regimes, found {len(rgs)}", source=ls.source)  # fmt: skip
+    print(case.inputs.horizon.describe())
     return 0

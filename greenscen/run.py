@@ -276,6 +276,10 @@ def cli_run(
 def cli_validate(scenario: str) -> int:
     """`greenscen validate` of a sizing scenario: check it and its data files without solving."""
     ls = load_sizing_scenario(scenario)
+    if ls.scenario.planning is not None:
+        from greenscen.planning import cli_validate_plan
+
+        return cli_validate_plan(ls)
     rules, inputs, _ = resolve(ls)
     print(
         f"{ls.source}: valid. {ls.scenario.name}: {ls.scenario.project.kind}/{ls.scenario.project.mode}, "

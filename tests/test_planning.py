@@ -146,3 +146,18 @@ def test_fast_mode_over_a_horizon_verifies_every_full_year(plan_run, tmp_path):
     assert len(pd.read_csv(tmp_path / "fast" / "hourly.csv")) == 3 * 365  # full years
     ratio = fast["planning"]["equivalent_annual_cost_yuan"] / exact["planning"]["equivalent_annual_cost_yuan"]
     assert 1.0 - 1e-9 <= ratio < 1.05  # never below the exact optimum
+
+
+def test_validate_lists_batches_and_regimes(capsys):
+    path = REPO / "scenarios" / "planning" / "multiuser_two_batches_2026_2035.yaml"
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    # polysilicon online 2028-01-01: batch 2028; floors 30% to 2029, 35% from 2030
+    assert "2 batch(es) (2026: data_centre, factory; 2028: polysilicon)" in out
+    assert "3 regime(s): 2026-2027, 2028-2029, 2030-2035" in out
+
+
+def test_too_many_regimes_is_refused(tmp_path, capsys):
+    p = write(tmp_path, PLAN.replace("last_year: 2030}", "last_year: 2030, max_regimes: 2}"))
+    assert main(["run", str(p), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    assert "planning.max_regimes: expected at most 2 regimes" in capsys.readouterr().err
