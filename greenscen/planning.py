@@ -270,11 +270,16 @@ def read_design(path: str | Path) -> dict[str, float]:
 
 
 def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, lang: str,
-                 solve_mode: str = "exact", fix_design: str | None = None, quiet: bool = False) -> int:
+                 solve_mode: str = "exact", fix_design: str | None = None, quiet: bool = False,
+                 backend: str = "arrays") -> int:
     """`greenscen run` of a ``planning:`` scenario: 0 compliant in every year, 1 not, 2 bad input."""
     import sys
 
     from greenscen.io.output import check_output_dir
+
+    if backend != "arrays":
+        raise ScenarioError(f"--backend: a planning horizon is solved from the arrays only, found "
+                            f"{backend!r}", source=ls.source)  # fmt: skip
 
     check_output_dir(out, overwrite)
     design = read_design(fix_design) if fix_design else None
@@ -288,9 +293,9 @@ def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, la
     print(f"{result.name} ({result.years[0].year}-{result.years[-1].year}, {len(result.regimes)} "
           f"regime(s), {result.mode}): build {t['lp_build_s']:.2f} s, solve {t['solve_s']:.1f} s")
     print(result.years_overview(lang).to_string(index=False))
-    hm = result.hourly_matching()
-    if not hm["ok"]:
-        print(f"note ({hm['clause']}): {hm['note']}")
+    for check in (result.hourly_matching(), result.entities_check()):
+        if not check["ok"]:
+            print(f"note ({check['clause']}): {check['note']}")
     print(f"wrote {Path(out).resolve()}")
     if not result.compliant:
         bad = [str(y.year) for y in result.years if not y.compliant]

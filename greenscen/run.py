@@ -242,7 +242,7 @@ def cli_run(
     if ls.scenario.planning is not None or fix_design:  # a horizon (greenscen.planning)
         from greenscen.planning import cli_run_plan
 
-        return cli_run_plan(ls, out, overwrite, charts, lang, solve_mode, fix_design, quiet)
+        return cli_run_plan(ls, out, overwrite, charts, lang, solve_mode, fix_design, quiet, backend)
     check_output_dir(out, overwrite)  # a destination that cannot take the results: before solving
     progress("load", "end")
     options = {"output_flag": True, "log_to_console": True} if verbose else None

@@ -77,6 +77,8 @@ def test_plan_run_writes_years_and_the_independent_check_holds(plan_run):
     assert cap["2027"]["limit"] == 0.4
     assert s["planning"]["hourly_matching"]["ok"] is False  # 24-hour steps: flagged (五(五))
     assert s["planning"]["hourly_matching"]["step_h"] == 24.0
+    assert s["planning"]["multi_user_entities"] == pytest.approx(
+        {"ok": True, "entities": 2, "clause": "一", "note": s["planning"]["multi_user_entities"]["note"]})
     # the objective equals the weighted cost recomputed from each year's dispatch
     pl = s["planning"]
     assert pl["recomputed_annual_cost_yuan"] == pytest.approx(pl["equivalent_annual_cost_yuan"], rel=1e-6)
@@ -130,6 +132,8 @@ def test_fix_design_bad_input(tmp_path, capsys):
     bad.write_text('{"capacities": {"pv_mw": "many"}}', encoding="utf-8")
     assert main(["run", str(p), "--out", str(tmp_path / "o"), "--fix-design", str(bad)]) == 2
     assert "capacities.pv_mw: expected a number, found 'many'" in capsys.readouterr().err
+    assert main(["run", str(p), "--out", str(tmp_path / "o"), "--backend", "pyomo"]) == 2
+    assert "--backend: a planning horizon is solved from the arrays only" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
 
 

@@ -133,6 +133,15 @@ class PlanResult:
                 "note": "hourly matching (小时级新能源发用电量匹配) needs steps of at most 1 h"
                         + ("" if step_h <= 1.0 else f"; these results are at {step_h:g}-hour steps")}
 
+    def entities_check(self) -> dict:
+        """Return whether the users are at least two legal entities (一: 「多用户是指多个不同法人实体」).
+
+        Each user of a scenario is one legal entity (``greenscen.scenario.schema.User``).
+        """
+        n = len({u.name for u in self.loaded.scenario.users})
+        return {"ok": n >= 2, "entities": n, "clause": "一",
+                "note": "a multi-user project (多用户) has at least two legal entities among its users"}
+
     def weighted_cost_yuan(self) -> float:
         """Return Σ_y w_y · (the year's cost recomputed from its dispatch − government funds).
 
@@ -217,6 +226,7 @@ class PlanResult:
                 "present_value_yuan": round(self.present_value_yuan, 3),
                 "recomputed_annual_cost_yuan": round(self.weighted_cost_yuan(), 3),
                 "hourly_matching": self.hourly_matching(),
+                "multi_user_entities": self.entities_check(),
                 "salvage": "annuities of each batch's life after the last year (not paid)",
             },
             "batches": batches,
