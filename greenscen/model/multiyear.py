@@ -166,15 +166,18 @@ def _free(params: SizingParams, renewables) -> SizingParams:
 def regimes(plan: Plan) -> list[Regime]:
     """Return the regimes of a plan, in year order, each with its weight W_r = Σ_{y∈r} w_y.
 
-    Two years share a regime when their rule limits, loads (MW per step) and batches online
-    (and starting within the year) are the same.
+    Two years share a regime when their rules (limits, exchange limit, peak-valley window
+    and reading, export allowed), loads (MW per step) and batches online (and starting
+    within the year) are the same.
     """
     w = plan.discount_weights()
     out: dict[tuple, Regime] = {}
     for py in plan.years:
         starting = [b for b in plan.batches if b.year == py.year and b.online_mask is not None]
         full = [b.name for b in plan.online(py.year) if b.name not in {s.name for s in starting}]
-        key = (tuple(sorted(py.params.policy.limits.items())), py.grid.load_mw.tobytes(),
+        pol, g = py.params.policy, py.params.grid
+        key = (tuple(sorted(pol.limits.items())), pol.exchange_limit, pol.peak_valley_window,
+               pol.peak_valley_reading, g is not None and g.allow_export, py.grid.load_mw.tobytes(),
                tuple(full), tuple(b.name for b in starting))  # fmt: skip
         if key in out:
             rg = out[key]
