@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +64,9 @@ def design_facts(ls: LoadedScenario, capacities: dict[str, float], params: Sizin
         connection_voltage_kv=p.connection_voltage_kv,
         security_assessment_done=p.security_assessment_done,
         preapproval_date=p.preapproval_date,
-        source_request_date=p.source_request_date or (date(ls.scenario.year, 1, 1) if p.preapproval_date else None),
+        load_construction_start_date=p.load_construction_start_date,
+        source_approval_date=p.source_approval_date,
+        source_request_date=p.source_request_date,
         load_investment_share=p.load_investment_share,
         internal_contract_years=p.internal_contract_years,
     )

@@ -45,6 +45,10 @@ class DesignFacts:
         The special power-system security assessment (三(三)) has been carried out.
     preapproval_date, source_request_date : date or None
         Hydrogen projects: pre-approval date and the date the source scale is requested (六(二)).
+    load_construction_start_date : date or None
+        Date the new load side started construction (开工) (六(二), both kinds of project).
+    source_approval_date : date or None
+        General projects: date the matching renewables are approved (核准/备案) (六(二)).
     load_investment_share : float or None
         Share of the load side's planned investment completed at the request [-] (六(二)).
     internal_contract_years : float or None
@@ -62,7 +66,9 @@ class DesignFacts:
     connection_voltage_kv: float | None = None
     security_assessment_done: bool = False
     preapproval_date: date | None = None
+    load_construction_start_date: date | None = None
     source_request_date: date | None = None
+    source_approval_date: date | None = None
     load_investment_share: float | None = None
     internal_contract_years: float | None = None
 

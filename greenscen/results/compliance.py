@@ -170,22 +170,54 @@ def _expiry(start: date, years: float) -> date:
 
 
 def _hydrogen_milestones(c: _Ctx, r: ResolvedRule) -> dict:
+    """六(二) 「预审意见有效期为两年，通过预审并在预审意见有效期内依法依规开工，且完成计划投资45%以上的
+    负荷侧项目，由盟市能源主管部门……申请项目电源建设规模」: the load side starts construction
+    within the pre-approval's validity, and has completed the investment share when the source
+    scale is requested (which follows the start). Holds when both are shown; fails when either
+    is contradicted; not evaluated (None) while a fact is missing."""
     f, years = c.facts, r.params["preapproval_validity_years"]
     floor = float(r.params["min_load_investment_share"])
-    parts, notes = [], []
+    share_ok = start_ok = None
+    order_ok, notes = [], []
     if f.load_investment_share is not None:
-        parts.append(f.load_investment_share >= floor)
+        share_ok = f.load_investment_share >= floor
     else:
         notes.append("investment share not given")
-    if f.preapproval_date is not None and f.source_request_date is not None:
+    if f.preapproval_date is not None and f.load_construction_start_date is not None:
         end = _expiry(f.preapproval_date, years)
-        parts.append(f.preapproval_date <= f.source_request_date <= end)
-        notes.append(f"request {f.source_request_date}; pre-approval valid to {end}")
+        start_ok = f.preapproval_date <= f.load_construction_start_date <= end
+        notes.append(f"load construction start {f.load_construction_start_date}; "
+                     f"pre-approval valid to {end}")
     else:
-        notes.append("dates not given")
-    ok = False if not all(parts) else (True if len(parts) == 2 else None)
+        notes.append("pre-approval or construction start date not given")
+    if f.source_request_date is not None:
+        for label, d in (("pre-approval", f.preapproval_date),
+                         ("construction start", f.load_construction_start_date)):
+            if d is not None:
+                order_ok.append(f.source_request_date >= d)
+                if f.source_request_date < d:
+                    notes.append(f"source requested {f.source_request_date}, before the {label}")
+    parts = [p for p in (share_ok, start_ok, *order_ok) if p is not None]
+    if not all(parts):
+        ok = False
+    else:
+        ok = True if (share_ok and start_ok) else None
     note = "; ".join(notes)
     return _row(r.name, r.clause, f.load_investment_share, floor, "share", ok, "floor", note)
+
+
+def _general_sources_after_load_start(c: _Ctx, r: ResolvedRule) -> dict:
+    """六(二) 「多用户绿电直连项目新增负荷开工（已有实质性投资且纳入统计）后，盟市能源主管部门方可核准
+    （备案）对应规模的配套新能源项目」: value = days from the load's construction start to the
+    renewables' approval, at least the rule's ``min_days_after_load_start``."""
+    f, floor = c.facts, float(r.params["min_days_after_load_start"])
+    if f.load_construction_start_date is None or f.source_approval_date is None:
+        return _row(r.name, r.clause, None, floor, "days", None,
+                    note="not evaluated: load construction start or renewables approval date not given")
+    days = float((f.source_approval_date - f.load_construction_start_date).days)
+    note = (f"renewables approved {f.source_approval_date}, load construction started "
+            f"{f.load_construction_start_date}")
+    return _floor(r.name, r.clause, days, floor, "days", 0.0, note)
 
 
 def _internal_contract_term(c: _Ctx, r: ResolvedRule) -> dict:
@@ -229,6 +261,7 @@ RULE_CHECKS: dict[str, Callable[[_Ctx, ResolvedRule], dict]] = {
     "renewable_utilisation_min": _renewable_utilisation_min,
     "connection_voltage": _connection_voltage,
     "hydrogen_milestones": _hydrogen_milestones,
+    "general_sources_after_load_start": _general_sources_after_load_start,
     "internal_contract_term": _internal_contract_term,
     "green_tracing": _green_tracing,
 }

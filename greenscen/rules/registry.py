@@ -77,6 +77,8 @@ RULES: tuple[SizingRule, ...] = (
        metric="renewable_utilisation"),
     _R("connection_voltage", "Connection voltage", "接入电压等级", unit="kV"),
     _R("hydrogen_milestones", "Hydrogen milestones", "氢能项目建设进度", unit="share"),
+    _R("general_sources_after_load_start", "Sources after load start", "负荷开工后核准新能源",
+       unit="days"),
     _R("internal_contract_term", "Internal contract term", "内部购电协议期限", unit="years"),
     _R("green_tracing", "Hourly green tracing", "小时级绿电溯源", unit="MW"),
 )

@@ -218,7 +218,9 @@ class Project(_Model):
     security_assessment_done: bool = False
     internal_contract_years: float | None = Field(None, gt=0)
     preapproval_date: dt.date | None = None
+    load_construction_start_date: dt.date | None = None
     source_request_date: dt.date | None = None
+    source_approval_date: dt.date | None = None
     load_investment_share: float | None = Field(None, ge=0, le=1)
 
 

@@ -106,6 +106,7 @@ def test_consistent_dispatch_passes_with_hand_values():
         "peak_valley_limit",
         "renewable_utilisation_min",
         "connection_voltage",
+        "general_sources_after_load_start",
         "internal_contract_term",
         "green_tracing",
         *PHYSICS_ROWS,
@@ -283,6 +284,7 @@ HYDROGEN = DesignFacts(
     connection_voltage_kv=220.0,
     security_assessment_done=True,
     preapproval_date=date(2026, 1, 10),
+    load_construction_start_date=date(2026, 6, 1),
     source_request_date=date(2027, 1, 5),
     load_investment_share=0.5,
     internal_contract_years=10.0,
@@ -344,15 +346,21 @@ def test_exporting_grid_energy_breaks_green_charging_and_tracing():
     assert row(t, "green_tracing")["value"] == pytest.approx(10.0)
 
 
+# 六(二): pre-approval 2026-01-10, valid two years to 2028-01-10; the load side must start
+# construction (开工) inside that window, and have done >= 45% of its investment by the request.
 @pytest.mark.parametrize(
     ("changes", "ok"),
     [
-        ({}, True),
+        ({}, True),  # start 2026-06-01 in the window, 50% >= 45%, request 2027-01-05 after it
         ({"load_investment_share": 0.40}, False),  # < 45 %
-        ({"source_request_date": date(2028, 1, 11)}, False),  # valid to 2028-01-10
-        ({"source_request_date": date(2028, 1, 10)}, True),
-        ({"source_request_date": date(2025, 12, 1)}, False),  # before the pre-approval
-        ({"preapproval_date": None}, None),  # dates not given, share fine
+        ({"load_construction_start_date": date(2028, 1, 11)}, False),  # a day after expiry
+        ({"load_construction_start_date": date(2028, 1, 10), "source_request_date": None}, True),
+        ({"load_construction_start_date": date(2026, 1, 9)}, False),  # before the pre-approval
+        # the request may come after the two years: the validity bounds the start, not the request
+        ({"source_request_date": date(2028, 6, 1)}, True),
+        ({"source_request_date": date(2026, 5, 1)}, False),  # requested before construction began
+        ({"load_construction_start_date": None}, None),  # start not given, share fine
+        ({"preapproval_date": None}, None),
         ({"preapproval_date": None, "load_investment_share": 0.3}, False),
         ({"load_investment_share": None, "preapproval_date": None}, None),
     ],
@@ -362,6 +370,31 @@ def test_hydrogen_milestones(changes, ok):
         hydrogen_hours(), rules(2027, "hydrogen", overrides=NO_PV), replace(HYDROGEN, **changes)
     )
     assert row(t, "hydrogen_milestones")["ok"] is ok
+
+
+# 六(二) general projects: renewables approved only after the new load's construction start.
+@pytest.mark.parametrize(
+    ("start", "approval", "days", "ok"),
+    [
+        (date(2026, 3, 1), date(2026, 6, 15), 106, True),  # 30 + 30 + 31 + 15 = 106 days
+        (date(2026, 3, 1), date(2026, 3, 1), 0, True),  # same day: not before
+        (date(2026, 3, 1), date(2026, 2, 27), -2, False),  # approved two days before the start
+        (None, date(2026, 2, 27), None, None),
+    ],
+)
+def test_general_sources_after_load_start(start, approval, days, ok):
+    facts = replace(GENERAL, load_construction_start_date=start, source_approval_date=approval)
+    t = compliance_table(general_day(), rules(2026), facts)
+    r = row(t, "general_sources_after_load_start")
+    assert r["ok"] is ok
+    assert r["clause"] == "六(二)"
+    if days is None:
+        assert math.isnan(r["value"])
+    else:
+        assert r["value"] == days
+    assert "general_sources_after_load_start" not in set(
+        compliance_table(hydrogen_hours(), rules(2027, "hydrogen", overrides=NO_PV), HYDROGEN)["rule"]
+    )  # a general-project rule only
 
 
 @pytest.mark.parametrize(
