@@ -414,6 +414,17 @@ def test_connection_voltage(kv, done, ok):
     )
 
 
+# 三(三) 「不超过220（330）千伏」: in a 330 kV grid the ceiling and the assessment threshold are 330 kV,
+# set by overriding the rule's parameters; 220 kV then needs no assessment.
+@pytest.mark.parametrize(("kv", "done", "ok"), [(220.0, False, True), (330.0, False, False),
+                                                (330.0, True, True), (500.0, True, False)])
+def test_connection_voltage_330kv_grid(kv, done, ok):
+    r330 = rules(2026, overrides={"connection_voltage": {"max_kv": 330, "assessment_from_kv": 330}})
+    facts = replace(GENERAL, connection_voltage_kv=kv, security_assessment_done=done)
+    r = row(compliance_table(general_day(), r330, facts), "connection_voltage")
+    assert (r["ok"], r["limit"]) == (ok, 330.0)
+
+
 def test_missing_contract_term_is_not_evaluated():
     t = compliance_table(general_day(), rules(2026), replace(GENERAL, internal_contract_years=None))
     r = row(t, "internal_contract_term")
