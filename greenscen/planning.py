@@ -152,20 +152,25 @@ def _rules_in_play(case: PlanCase) -> list[str]:
 
 
 def run_plan(scenario: str | Path | LoadedScenario, highs_options: dict | None = None,
-             diagnose: bool = True, solve_mode: str = "exact"):
+             diagnose: bool = True, solve_mode: str = "exact", backend: str = "arrays"):
     """Size the project of a ``planning:`` scenario over its horizon and verify every year.
 
-    ``solve_mode`` "fast" sizes on typical days per year (:func:`run_plan_fast`). Raises
+    ``solve_mode`` "fast" sizes on typical days per year (:func:`run_plan_fast`). ``backend``
+    "pyomo" solves the same horizon LP as a Pyomo model (exact mode). Raises
     :class:`InfeasibleError` (with the elastic diagnosis per year) when no design meets
     every year's rules.
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_sizing_scenario(scenario)
     if solve_mode == "fast":
+        if backend != "arrays":
+            raise ScenarioError("--backend pyomo: fast mode over a horizon solves from the arrays; "
+                                "use --mode exact with the Pyomo backend", source=ls.source)
         return run_plan_fast(ls, highs_options)
     case = resolve_plan(ls)
     _check_regimes(case)
     try:
-        ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case))
+        ps = solve_plan(case.plan, highs_options, rules_in_play=_rules_in_play(case),
+                        backend=backend)
     except InfeasibleError as exc:
         if not diagnose:
             raise
@@ -208,7 +213,7 @@ def run_plan_fast(ls: LoadedScenario, highs_options: dict | None = None):
 
 
 def evaluate_design(scenario: str | Path | LoadedScenario, capacities: dict[str, float],
-                    highs_options: dict | None = None):
+                    highs_options: dict | None = None, backend: str = "arrays"):
     """Return the PlanResult of a fixed design over the horizon (the elastic LP).
 
     ``capacities`` are the design's totals (``pv``, ``wind``, ``storage_mw``,
@@ -226,7 +231,7 @@ def evaluate_design(scenario: str | Path | LoadedScenario, capacities: dict[str,
         for name in ("wind", "pv", "storage_mw", "storage_mwh", "connection_mw"):
             block = capacity_block(name)
             fixed[f"b{b.name}/{block}"] = float(capacities.get(name, 0.0)) if b.name == first else 0.0
-    ps = solve_plan(case.plan, highs_options, fixed=fixed, elastic=True)
+    ps = solve_plan(case.plan, highs_options, fixed=fixed, elastic=True, backend=backend)
     return assemble_plan_result(case, ps, mode="fixed design", extra={"fixed_design": dict(capacities)})
 
 
@@ -277,14 +282,11 @@ def cli_run_plan(ls: LoadedScenario, out: str, overwrite: bool, charts: bool, la
 
     from greenscen.io.output import check_output_dir
 
-    if backend != "arrays":
-        raise ScenarioError(f"--backend: a planning horizon is solved from the arrays only, found "
-                            f"{backend!r}", source=ls.source)  # fmt: skip
-
     check_output_dir(out, overwrite)
     design = read_design(fix_design) if fix_design else None
     try:
-        result = evaluate_design(ls, design) if design else run_plan(ls, solve_mode=solve_mode)
+        result = (evaluate_design(ls, design, backend=backend) if design
+                  else run_plan(ls, solve_mode=solve_mode, backend=backend))
     except InfeasibleError as exc:
         print(f"greenscen: {ls.scenario.name}: infeasible over the horizon. {exc}", file=sys.stderr)
         return 1

@@ -369,17 +369,21 @@ class PlanSolution:
     objective_yuan: float  # equivalent annual cost, yuan per year
     slacks: dict[str, dict[str, float]] = field(default_factory=dict)  # year -> row -> slack
     timings: dict[str, float] = field(default_factory=dict)
+    backend: str = "arrays"  # "arrays" (HiGHS on the arrays) or "pyomo" (the Pyomo view)
 
     def regime_of(self, year: int) -> int:
         return next(i for i, rg in enumerate(self.regimes) if year in rg.years)
 
 
 def solve_plan(plan: Plan, highs_options: dict | None = None, fixed: dict[str, float] | None = None,
-               elastic: bool = False, rules_in_play=()) -> PlanSolution:
+               elastic: bool = False, rules_in_play=(), backend: str = "arrays") -> PlanSolution:
     """Build and solve the horizon LP; return capacities per batch and each regime's dispatch.
 
     ``elastic`` with ``fixed`` evaluates a fixed design: the slacks per year (``slacks``, in
     the row's own units per year: MWh for annual rules) say which rules it breaks and by how much.
+    ``backend`` "pyomo" solves the same LinearProgram compiled to a Pyomo model
+    (:func:`greenscen.model.pyomo_view.to_pyomo`) through appsi-HiGHS; "arrays" hands the
+    arrays to HiGHS directly. Both read one formulation, so their optima agree.
     """
     import time
 
@@ -389,7 +393,21 @@ def solve_plan(plan: Plan, highs_options: dict | None = None, fixed: dict[str, f
     t0 = time.perf_counter()
     plp = build_plan_lp(plan, elastic=elastic, fixed=fixed)
     t1 = time.perf_counter()
-    x, obj, solve_s = HighsLP(plp.lp, highs_options).solve(rules_in_play)
+    if backend == "pyomo":
+        from greenscen.errors import InfeasibleError
+        from greenscen.model.pyomo_view import solve_pyomo, to_pyomo
+
+        model = to_pyomo(plp.lp)
+        t1 = time.perf_counter()  # the Pyomo view's compile time counts as build time
+        try:
+            x, obj = solve_pyomo(model, highs_options)
+        except InfeasibleError as exc:
+            raise InfeasibleError(exc.base_message, rules_in_play) from None
+        solve_s = time.perf_counter() - t1
+    elif backend == "arrays":
+        x, obj, solve_s = HighsLP(plp.lp, highs_options).solve(rules_in_play)
+    else:
+        raise ValueError(f"backend: expected 'arrays' or 'pyomo', found {backend!r}")
     x = np.clip(x, plp.lp.col_lb, plp.lp.col_ub)
     caps = {b: {blk.split("/", 1)[1]: float(x[plp.lp.cols[blk].start]) for blk in blocks}
             for b, blocks in plp.batch_blocks.items()}  # fmt: skip
@@ -410,7 +428,7 @@ def solve_plan(plan: Plan, highs_options: dict | None = None, fixed: dict[str, f
             slacks.setdefault("batches", {})[k[len("slack:"):]] = float(x[s].max())
     timings = {"lp_build_s": t1 - t0, "solve_s": solve_s, "regimes": len(plp.regimes),
                "rows": plp.lp.A.shape[0], "columns": plp.lp.A.shape[1]}  # fmt: skip
-    return PlanSolution(caps, plp.regimes, sols, obj / SCALE, slacks, timings)
+    return PlanSolution(caps, plp.regimes, sols, obj / SCALE, slacks, timings, backend)
 
 
 def fold_cohorts(capacities: dict[str, float]) -> dict[str, float]:

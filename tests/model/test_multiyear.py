@@ -137,6 +137,21 @@ def test_two_batches_each_sized_by_its_own_load():
     assert ps.solutions[ps.regime_of(2030)].capacities["pv"] == pytest.approx(36.0, rel=1e-7)
 
 
+def test_pyomo_backend_solves_the_same_horizon_lp():
+    # The two-batch case again, compiled to Pyomo and solved by appsi-HiGHS: the same
+    # hand-worked optimum (18,738.2 yuan/yr, 24 + 12 MW PV) as the arrays give.
+    ps = solve_plan(two_batch_case(), backend="pyomo")
+    assert ps.backend == "pyomo"
+    assert ps.objective_yuan == pytest.approx(18_738.2, rel=1e-7)
+    assert ps.batch_capacities["2026"]["cap:pv"] == pytest.approx(24.0, rel=1e-7)
+    assert ps.batch_capacities["2028"]["cap:pv"] == pytest.approx(12.0, rel=1e-7)
+    # and the fixed-design elastic form: batch 2026 at 18 MW, batch 2028 still held to 12 MW
+    ps = solve_plan(two_batch_case(), fixed={"b2026/cap:pv": 18.0}, backend="pyomo")
+    assert ps.batch_capacities["2028"]["cap:pv"] == pytest.approx(12.0, rel=1e-7)
+    with pytest.raises(ValueError, match="backend: expected"):
+        solve_plan(two_batch_case(), backend="gurobi")
+
+
 def test_per_batch_generation_cap_binds():
     # Batch 2026 approved at 18 MW (fixed). The 2028+ total cap allows 36 − 18 = 18 MW more,
     # but batch 2028's own cap (1.2·120/12) allows 12 (三(一), read per batch).
