@@ -86,7 +86,7 @@ def assemble_result(
     from greenscen.results.tracing import trace_green, tracing_summary
 
     t0 = time.perf_counter()
-    hourly = hourly_frame(inputs, sol)
+    hourly = hourly_frame(inputs, sol, params.hydrogen.user if params.hydrogen else None)
     green = trace_green(hourly)
     hourly = pd.concat([hourly, green], axis=1)
     per_cert = rules.param("green_tracing", "mwh_per_certificate", 1.0)
