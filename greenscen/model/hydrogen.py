@@ -76,7 +76,7 @@ def define_hydrogen(f: Formulation) -> None:
             load = load + q_in * (h.compression_kwh_per_kg / 1000.0)
         _storage_level(f, q_in, q_out, dt)
     m.add_constraints("h2_balance", prod - flow, "==", 0.0)
-    ev = f.var("E_v", 1, -INF)
+    ev = f.var("E_v", 1, -INF, None, f.params.funds_yuan_per_mwh)  # funds on the load (五(四))
     m.add_constraints("E_v_def", ev - load.sum(yh), "==", 0.0)
     f.variable_load, f.variable_load_mwh = load, ev.expr()
     if f.has("imp") and not f.grid_charging:  # grid energy only reaches the loads
