@@ -36,12 +36,10 @@ import numpy as np
 from greenscen.model.components import LOCAL_SLACK_FACTOR, Formulation
 from greenscen.model.linear import INF, LinExpr
 
-HOURS_PER_YEAR = 8760.0
 
-
-def demand_mean_kg_h(h) -> float:
-    """Mean delivery of an annual demand, kg/h (D / 8760 h)."""
-    return h.demand_kg_per_year / HOURS_PER_YEAR
+def demand_mean_kg_h(h, year_h: np.ndarray) -> float:
+    """Mean delivery of an annual demand, kg/h: D / Σ w_t·Δt (8760 h on a scenario's grids)."""
+    return h.demand_kg_per_year / float(np.sum(year_h))
 
 
 def define_hydrogen(f: Formulation) -> None:
@@ -92,7 +90,7 @@ def _demand(f: Formulation, h) -> None:
         if h.max_kg_per_year is not None:
             m.add_constraints("h2_max", d.sum(yh), "<=", h.max_kg_per_year)
         return
-    mean = demand_mean_kg_h(h)
+    mean = demand_mean_kg_h(h, yh)
     if h.demand_profile == "flat":
         floor, ceiling = mean, mean
     elif h.demand_profile == "band":
