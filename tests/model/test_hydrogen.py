@@ -34,10 +34,11 @@ def h2_params(**kw) -> HydrogenParams:
     return HydrogenParams(**(base | kw))
 
 
-def solve(h2: HydrogenParams, mode="off_grid", storage=False, overrides=None, pv_cost=10_000.0, **kw):
+def solve(h2: HydrogenParams, mode="off_grid", storage=False, overrides=None, pv_cost=10_000.0,
+          year=2027, **kw):  # fmt: skip
     idx = day_index()
     inputs = make_inputs(0.0, square_pv(idx), idx, **kw)
-    rules, params = make_params(inputs, kind="hydrogen", mode=mode, storage=storage,
+    rules, params = make_params(inputs, kind="hydrogen", mode=mode, storage=storage, year=year,
                                 overrides=overrides, pv_cost=pv_cost)  # fmt: skip
     params = dataclasses.replace(params, hydrogen=h2)
     sol = SizingModel(inputs, params).solve()
@@ -135,3 +136,40 @@ def test_generation_check_catches_an_understated_electrolyser():
     bad["available_mw"] *= 1.05  # 5% more renewable output than the 1.2x rule allows
     row = _rows(bad, sol, hp, rules)["hydrogen_generation_cap:electrolyser"]
     assert row["ok"] is False and row["value"] == pytest.approx(1.26, rel=1e-6)
+
+
+EXPORT_OFF = {r: {"enabled": False} for r in ("hydrogen_generation_cap", "self_consumption_min",
+                                             "renewable_utilisation_min")}  # fmt: skip
+
+
+@pytest.mark.parametrize(("year", "cap", "pv_mw"), [(2027, 0.4, 50 / 3), (2028, 0.2, 12.5)])
+def test_export_cap_binds_with_the_peak_valley_limit_in_force(year, cap, pv_mw):
+    # Grid-connected, flat 200 kg/h without storage: the electrolyser runs 10 MW all day
+    # (240 MWh). PV (cost 1) earns 50 yuan/MWh exported. Night import 10 MW x 12 h, so
+    # E_sc = 240 − 120 = 120 MWh; the day exports 12·(P − 10). Export cap r:
+    # E_exp <= r·(E_exp + E_sc) -> E_exp <= 120·r/(1 − r): 80 MWh in 2027 (r = 0.4) -> P =
+    # 16.67 MW; 30 MWh in 2028 (r = 0.2) -> P = 12.5 MW. Peak-valley (connection reading,
+    # λ = 0.8): the swing +10 − (−(P − 10)) = P must stay within 0.8·C, so C = P / 0.8
+    # (C costs 1 per MW): the limit binds too.
+    over = EXPORT_OFF | {"peak_valley_limit": {"limit": 0.8, "reading": "connection"}}
+    hp = h2_params(storage_cost_yuan_per_kg_year=None)
+    sol, h, rules = solve(hp, mode="grid", overrides=over, pv_cost=1.0, export_price=50.0,
+                          price=100.0, year=year)  # fmt: skip
+    assert rules.param("export_ratio_cap", "max_ratio") == pytest.approx(cap)
+    assert sol.capacities["pv"] == pytest.approx(pv_mw, rel=1e-6)
+    assert sol.capacities["connection_mw"] == pytest.approx(pv_mw / 0.8, rel=1e-6)
+    e_exp, e_imp = float(h["export_mw"].sum()), float(h["import_mw"].sum())
+    e_sc = float(h["load_mw"].sum()) - e_imp
+    assert e_exp / (e_exp + e_sc) == pytest.approx(cap, rel=1e-6)
+    p = (h["import_mw"] - h["export_mw"]).to_numpy()
+    assert p.max() - p.min() == pytest.approx(0.8 * sol.capacities["connection_mw"], rel=1e-6)
+
+
+def test_signed_reading_forbids_the_export_the_cap_would_allow():
+    # Same case, 2028, signed reading: (max P − min P) <= 0.8·max P forbids export on a day with
+    # import (and min P >= 0.2·max P): PV covers the 10 MW electrolyser by day only, no export.
+    over = EXPORT_OFF | {"peak_valley_limit": {"limit": 0.8, "reading": "signed"}}
+    hp = h2_params(storage_cost_yuan_per_kg_year=None)
+    sol, h, _ = solve(hp, mode="grid", overrides=over, pv_cost=1.0, export_price=50.0, price=100.0,
+                      year=2028)  # fmt: skip
+    assert float(h["export_mw"].sum()) == pytest.approx(0.0, abs=1e-6)
