@@ -86,6 +86,8 @@ def hydrogen_checks(hourly: pd.DataFrame, capacities: dict, hp, rules=None, annu
     """Return the hydrogen rows of the compliance table, each recomputed from ``hourly``.
 
     - ``h2_mass_balance``: produced_t = delivered_t + (s_t − s_{t−1})/Δt (kg/h, cyclic);
+    - ``h2_storage_loops``: Σ min(q^in_t, q^out_t)·Δt (kg) <= tolerance: storing and drawing
+      hydrogen in one step only burns compression energy, which would count as load;
     - ``h2_production``: produced_t equals the consumption curve at the electrolyser's power,
       1000·p_t/e or min_k(a_k·p_t + b_k·K_el) (kg/h): no power drawn without its hydrogen;
     - ``electrolyser_limits``: m·K_el <= p_t <= K_el (MW; the minimum only if it may not stop);
@@ -112,6 +114,9 @@ def hydrogen_checks(hourly: pd.DataFrame, capacities: dict, hp, rules=None, annu
     flow = np.abs(q_in - q_out - ds)
     rows.append(_cap("h2_storage_flows", PHYSICS, float(flow.max(initial=0.0)), 0.0, "kg/h", kg_tol,
                      "Δstorage/Δt = to storage − from storage"))
+    loop = float(np.minimum(q_in, q_out) @ dt)
+    rows.append(_cap("h2_storage_loops", PHYSICS, loop, 0.0, "kg", kg_tol * float(dt.sum()),
+                     "hydrogen into and out of storage in the same step (burns compression energy)"))
     if hp.segments is None:
         curve = 1000.0 * p / hp.kwh_per_kg
     else:

@@ -121,6 +121,11 @@ def test_checks_catch_corrupted_dispatches():
     bad = h.copy()
     bad.loc[bad.index[3], "h2_storage_kg"] += 50.0  # storage level that no flow explains
     assert _rows(bad, sol, hp)["h2_mass_balance"]["ok"] is False
+    bad = h.copy()  # 30 kg/h in and out of storage at once: compression burnt for nothing
+    bad.loc[bad.index[20], ["h2_to_storage_kg_h", "h2_from_storage_kg_h"]] += 30.0
+    assert _rows(bad, sol, hp)["h2_storage_loops"]["value"] == pytest.approx(30.0)
+    assert _rows(bad, sol, hp)["h2_storage_loops"]["ok"] is False
+    assert _rows(h, sol, hp)["h2_storage_loops"]["ok"] is True
     bad = h.copy()
     bad.loc[bad.index[10], "electrolyser_mw"] += 1.0  # power drawn without its hydrogen
     rows = _rows(bad, sol, hp)
