@@ -84,10 +84,11 @@ def assemble_result(
     """Return the SizingResult of a solution: hourly table, tracing, costs, compliance."""
     from greenscen.results import metrics
     from greenscen.results.compliance import compliance_table
+    from greenscen.results.hydrogen import hydrogen_checks, hydrogen_summary
     from greenscen.results.tracing import trace_green, tracing_summary
 
     t0 = time.perf_counter()
-    hourly = hourly_frame(inputs, sol)
+    hourly = hourly_frame(inputs, sol, params.hydrogen.user if params.hydrogen else None)
     green = trace_green(hourly)
     hourly = pd.concat([hourly, green], axis=1)
     per_cert = rules.param("green_tracing", "mwh_per_certificate", 1.0)
@@ -121,6 +122,12 @@ def assemble_result(
         annual_scale=scale,
     )
     extra = dict(extra or {})
+    if params.hydrogen is not None:  # greenscen.results.hydrogen: from the hourly table only
+        extra["hydrogen"] = hydrogen_summary(hourly, sol.capacities, cost, params.hydrogen, scale)
+        rows = hydrogen_checks(hourly, sol.capacities, params.hydrogen, rules, scale)
+        compliance = pd.concat([compliance, pd.DataFrame(rows, columns=list(compliance.columns))],
+                               ignore_index=True)  # fmt: skip
+        compliance["ok"] = compliance["ok"].astype(object)
     if inputs.horizon is not None:
         extra["horizon"] = horizon_summary(inputs.horizon, hourly, energy, scale)
     caps = {CAPACITY_KEYS.get(k, k): v for k, v in sol.capacities.items()}
@@ -264,6 +271,10 @@ def cli_run(
     if "horizon" in result.extra:
         print(result.extra["horizon"]["statement"])
     print(headline_view(result.capacities, result.ratios(), result.cost, lang).to_string(index=False))
+    if "hydrogen" in result.extra:
+        from greenscen.results.hydrogen import hydrogen_lines
+
+        print("\n".join(hydrogen_lines(result.extra["hydrogen"], lang)))
     print()
     print(compliance_view(result.compliance, lang).to_string(index=False))
     print(f"wrote {Path(out).resolve()}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from greenscen.base.hydrogen import HydrogenParams, hydrogen_params
 from greenscen.base.windows import load_peak_valley_limit
 from greenscen.rules import ResolvedRules
 from greenscen.rules.registry import TUNABLE_RULES
@@ -100,6 +101,7 @@ class SizingParams:
     grid: GridParams | None
     policy: PolicyParams
     funds_yuan_per_mwh: float
+    hydrogen: HydrogenParams | None = None  # greenscen.base.hydrogen
 
 
 def policy_params(rules: ResolvedRules, inputs: ModelInputs) -> PolicyParams:
@@ -175,4 +177,5 @@ def sizing_params(ls: LoadedScenario, rules: ResolvedRules, inputs: ModelInputs)
         grid=grid,
         policy=policy_params(rules, inputs),
         funds_yuan_per_mwh=sc.tariff.funds_yuan_per_mwh,
+        hydrogen=hydrogen_params(sc.hydrogen, rate, capital_recovery_factor),
     )

@@ -179,4 +179,6 @@ def write_sizing_charts(result, folder: Path, lang: str = "en", formats=("png",)
     ):
         paths += export_figure(fig, Path(folder) / name, formats)
         plt.close(fig)
-    return paths
+    from greenscen.charts.hydrogen import write_hydrogen_charts
+
+    return paths + write_hydrogen_charts(result, folder, lang, formats)

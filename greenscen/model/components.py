@@ -55,6 +55,10 @@ class Formulation:
     values: dict[str, float]
     m: LinearModel
     x: dict[str, Var] = field(default_factory=dict)
+    # L^v_t (MW): the loads the LP decides (the electrolyser, greenscen.model.hydrogen), one row
+    # per step, and their horizon energy E_v (MWh, a 1-row expression); None without one
+    variable_load: LinExpr | None = None
+    variable_load_mwh: LinExpr | None = None
 
     def var(self, name: str, size: int, lb=0.0, ub=INF, cost=0.0) -> Var:
         """Add and remember a variable block (``cost`` in yuan per unit, scaled here)."""
@@ -93,6 +97,10 @@ class Formulation:
     def renewables(self) -> list[str]:
         return [t.name for t in self.params.renewables]
 
+    def minus_variable_load(self, lhs):
+        """Return ``lhs − L^v_t``: a row ``lhs >= L_t`` then reads ``lhs >= L_t + L^v_t``."""
+        return lhs if self.variable_load is None else lhs - self.variable_load
+
     def exchange(self) -> LinExpr:
         """P_t = imp_t − exp_t (MW), the signed exchange with the public grid."""
         return self.x["imp"] - self.x["exp"] if self.has("exp") else self.x["imp"].expr()
@@ -113,6 +121,11 @@ def capacity_bounds(params: SizingParams) -> dict[str, tuple[float | None, float
         out["sto_e"] = (st.energy_mwh, 0.0, None)
     if g is not None:
         out["conn"] = (g.connection_mw, 0.0, g.connection_max_mw)
+    h = params.hydrogen
+    if h is not None:
+        out["el_cap"] = (h.capacity_mw, h.min_mw, h.max_mw)
+        if h.storage_cost_yuan_per_kg_year is not None:
+            out["h2s_cap"] = (h.storage_kg, 0.0, h.storage_max_kg)
     return out
 
 
@@ -150,7 +163,8 @@ def add_storage_variables(f: Formulation) -> None:
 def add_grid_variables(f: Formulation) -> None:
     """C (MW), imp_t (MW), E_imp (MWh); exp_t, E_exp only where export is allowed.
 
-    Without grid charging imp_t <= L_t is a column bound (grid energy only reaches the loads).
+    Without grid charging imp_t <= L_t is a column bound (grid energy only reaches the loads);
+    with a variable load it is the row imp_t − L^v_t <= L_t (``greenscen.model.hydrogen``).
     Cost: C at the connection charge; imp_t at energy price + T&D charge; exp_t earns the
     export price (scaled by ``export_price_scale``). The export ban (三(一)) is the absent
     ``exp`` block.
@@ -161,7 +175,7 @@ def add_grid_variables(f: Formulation) -> None:
             f.var("E_g", 1, -INF)
         return
     _capacity(f, "conn", f.values["connection_cost_yuan_per_mw_year"])
-    imp_ub = None if f.grid_charging else f.grid.load_mw
+    imp_ub = None if f.grid_charging or f.params.hydrogen else f.grid.load_mw
     f.var("imp", n, 0.0, imp_ub, (f.grid.energy_price + f.values["td_charge_yuan_per_mwh"]) * yh)
     f.var("E_imp", 1, -INF)
     if g.allow_export:
@@ -176,7 +190,7 @@ def define_supply(f: Formulation) -> None:
 
     Elastic: a slack (unserved load, MW) priced per MWh of the year it stands for.
     """
-    lhs = f.available()
+    lhs = f.minus_variable_load(f.available())
     for name, sign in (("ch", -1.0), ("dis", 1.0), ("imp", 1.0), ("exp", -1.0)):
         if f.has(name):
             lhs = lhs + f.x[name] * sign
@@ -195,7 +209,7 @@ def define_green_supply(f: Formulation) -> None:
     """
     if not (f.has("ch") or f.has("exp")):
         return
-    lhs = 0.0
+    lhs = 0.0 if f.variable_load is None else -f.variable_load
     for name, sign in (("dis", 1.0), ("imp", 1.0), ("exp", -1.0), ("ch_g", -1.0)):
         if f.has(name):
             lhs = lhs + f.x[name] * sign
@@ -278,7 +292,8 @@ def define_grid_charging_accounts(f: Formulation) -> None:
                       - x["ch_g"] * (st.charge_efficiency * dt)
                       + x["dis_g"] * (dt / st.discharge_efficiency), "==", 0.0)  # fmt: skip
     if f.has("imp"):
-        m.add_constraints("grey_le_load", x["imp"] - x["ch_g"] + x["dis_g"], "<=", f.grid.load_mw)
+        m.add_constraints("grey_le_load", f.minus_variable_load(x["imp"] - x["ch_g"] + x["dis_g"]),
+                          "<=", f.grid.load_mw)  # fmt: skip
         m.add_constraints("ch_g_le_imp", x["ch_g"] - x["imp"], "<=", 0.0)
     m.add_constraints("E_g_def", x["E_g"] - x["ch_g"].sum(yh) + x["dis_g"].sum(yh), "==", 0.0)
 
@@ -297,8 +312,11 @@ def define_annual_energies(f: Formulation) -> None:
 
 
 def self_consumption_mwh(f: Formulation) -> tuple[LinExpr | float, float]:
-    """Return (variable part, constant) of E_sc = E_load − E_imp + E_g (MWh, 五(五))."""
-    expr = 0.0
+    """Return (variable part, constant) of E_sc = E_load + E_v − E_imp + E_g (MWh, 五(五)).
+
+    E_v is the variable load's energy (the electrolyser's, 0 without one).
+    """
+    expr = 0.0 if f.variable_load_mwh is None else f.variable_load_mwh
     if f.has("E_imp"):
         expr = expr - f.x["E_imp"]
     if f.has("E_g"):

@@ -26,7 +26,12 @@ from greenscen.scenario.inputs import ModelInputs
 
 # Capacity names of the public face (Solution.capacities, fix_capacity) -> LP column block;
 # a renewable k is ``cap:<k>``.
-CAPACITY_BLOCKS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn"}
+CAPACITY_BLOCKS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn",
+                   "electrolyser_mw": "el_cap", "h2_storage_kg": "h2s_cap"}  # fmt: skip
+# Per-step hydrogen arrays of a Solution (hourly.csv columns) -> LP column block
+HYDROGEN_ARRAYS = {"electrolyser_mw": "p_el", "h2_produced_kg_h": "h2", "h2_delivered_kg_h": "h2_d",
+                   "h2_to_storage_kg_h": "h2_in", "h2_from_storage_kg_h": "h2_out",
+                   "h2_storage_kg": "h2_soc"}  # fmt: skip
 
 
 def capacity_block(name: str) -> str:
@@ -154,13 +159,20 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
 
     caps = {k.split(":", 1)[1]: float(x[s.start]) for k, s in lp.cols.items() if k.startswith("cap:")}
     for key, block in CAPACITY_BLOCKS.items():
-        caps[key] = float(x[lp.cols[block].start]) if block in lp.cols else 0.0
+        if block in lp.cols or block not in ("el_cap", "h2s_cap"):  # hydrogen ones only if built
+            caps[key] = float(x[lp.cols[block].start]) if block in lp.cols else 0.0
     avail = sum((grid.cf[k] * caps[k] for k in caps if k in grid.cf), zeros)
     ch, dis, imp, exp_ = get("ch"), get("dis"), get("imp"), get("exp")
     if storage is not None and "ch" in lp.cols:
         eff = (storage.charge_efficiency, storage.discharge_efficiency)
         ch, dis = unwind_storage_loops(ch, dis, get("ch_g"), get("dis_g"), eff)
-    curt = avail - ch + dis + imp - exp_ - grid.load_mw
+    hyd = {k: get(b) for k, b in HYDROGEN_ARRAYS.items() if "p_el" in lp.cols}
+    variable = 0.0
+    if hyd:  # the variable load L^v: the electrolyser and the compression of stored hydrogen
+        c = _compression_kwh_per_kg(lp)
+        hyd["compression_mw"] = c * hyd["h2_to_storage_kg_h"] / 1000.0
+        variable = hyd["electrolyser_mw"] + hyd["compression_mw"]
+    curt = avail - ch + dis + imp - exp_ - grid.load_mw - variable
     arrays = {
         "curtailed_mw": np.maximum(curt, 0.0),
         "charge_mw": ch,
@@ -169,12 +181,22 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
         "import_mw": imp,
         "export_mw": exp_,
     }
+    arrays.update(hyd)
     if "ch_g" in lp.cols:
         arrays["charge_grid_mw"] = get("ch_g")
         arrays["discharge_grid_mw"] = get("dis_g")
         arrays["soc_grid_mwh"] = get("soc_g")
     return Solution(capacities=caps, arrays=arrays, objective_yuan=objective / SCALE,
                     termination="optimal")  # fmt: skip
+
+
+def _compression_kwh_per_kg(lp: LinearProgram) -> float:
+    """Return c (kWh/kg) from the E_v row's coefficient on h2_in (0 without compression)."""
+    if "h2_in" not in lp.cols:
+        return 0.0
+    row, col = lp.rows["E_v_def"].start, lp.cols["h2_in"].start
+    yh = -lp.A[row, lp.cols["p_el"].start]  # the first step's year hours
+    return float(-lp.A[row, col] / yh * 1000.0) if yh else 0.0
 
 
 def unwind_storage_loops(ch, dis, ch_g, dis_g, efficiency: tuple[float, float]):
@@ -193,14 +215,23 @@ def unwind_storage_loops(ch, dis, ch_g, dis_g, efficiency: tuple[float, float]):
     return ch - a, dis - ec * ed * a
 
 
-def hourly_frame(inputs: ModelInputs, sol: Solution) -> pd.DataFrame:
-    """Return the hourly dispatch table (the public ``hourly.csv`` columns) of a solution."""
+def hourly_frame(inputs: ModelInputs, sol: Solution, hydrogen_user: str | None = None) -> pd.DataFrame:
+    """Return the hourly dispatch table (the public ``hourly.csv`` columns) of a solution.
+
+    With an electrolyser, ``load_mw`` and ``load_mw:<hydrogen_user>`` include its consumption
+    and compression (``electrolyser_mw + compression_mw``): it is that user's load in every check.
+    """
     idx = inputs.index
     df = pd.DataFrame(index=idx)
     df["duration_h"] = inputs.duration_h.to_numpy()
-    df["load_mw"] = inputs.total_load_mw.to_numpy()
+    # the electrolyser's consumption (and compression) is its user's load, as in the LP
+    variable = sol.arrays["electrolyser_mw"] + sol.arrays["compression_mw"] if (
+        "electrolyser_mw" in sol.arrays) else None  # fmt: skip
+    df["load_mw"] = inputs.total_load_mw.to_numpy() + (0.0 if variable is None else variable)
     for user in inputs.load_mw.columns:
         df[f"load_mw:{user}"] = inputs.load_mw[user].to_numpy()
+        if variable is not None and user == hydrogen_user:
+            df[f"load_mw:{user}"] = df[f"load_mw:{user}"] + variable
     avail = np.zeros(len(idx))
     for k in inputs.cf.columns:
         df[f"cf:{k}"] = inputs.cf[k].to_numpy()

@@ -27,7 +27,9 @@ from greenscen.model.components import (  # noqa: F401 (SCALE, SLACK_PENALTY re-
     TECHNOLOGY_FAMILIES,
     Formulation,
     define_annual_energies,
+    define_supply,
 )
+from greenscen.model.hydrogen import define_hydrogen
 from greenscen.model.linear import LinearModel, LinearProgram
 from greenscen.model.rule_rows import RULE_ROWS
 from greenscen.model.timegrid import TimeGrid, full_grid  # noqa: F401 (re-exported)
@@ -66,6 +68,13 @@ TUNABLE = (
 )  # fmt: skip
 
 
+def families() -> tuple:
+    """Return the technology families in build order: variable loads before the balances."""
+    fams = list(TECHNOLOGY_FAMILIES)
+    fams.insert(fams.index(define_supply), define_hydrogen)
+    return tuple(fams)
+
+
 def build_lp(
     params: SizingParams,
     grid: TimeGrid,
@@ -77,7 +86,7 @@ def build_lp(
     ``elastic`` adds the penalised slack columns ``slack:<row>`` (see the module docstring).
     """
     f = Formulation(params, grid, default_values(params) | (values or {}), LinearModel(elastic))
-    for family in TECHNOLOGY_FAMILIES:
+    for family in families():
         family(f)
     define_annual_energies(f)
     for rule in RULES:

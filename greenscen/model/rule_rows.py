@@ -51,11 +51,15 @@ def define_exchange_limit(f: Formulation, rule: SizingRule) -> None:
 
 @rows_for("hydrogen_generation_cap", "load_driven_sizing")
 def define_generation_cap(f: Formulation, rule: SizingRule) -> None:
-    """E_A <= r·E_load: hydrogen_generation_cap (三(一); r = 1.2 in the plan) and the optional
-    以荷定源 cap of load_driven_sizing (三(一); none by default), each its own row."""
-    if in_force(f, rule):
-        f.m.add_constraints(rule.lp_row, f.available_mwh(), "<=",
-                            f.values[rule.tunable] * f.grid.load_mwh, slack=f.penalty())  # fmt: skip
+    """E_A <= r·(E_load + E_v): hydrogen_generation_cap (三(一); r = 1.2 in the plan) and the
+    optional 以荷定源 cap of load_driven_sizing (三(一); none by default), each its own row.
+    E_v is the electrolyser's consumption when the LP sizes it (a decision, not data)."""
+    if in_force(f, rule):  # with a variable load E_v: E_A − r·E_v <= r·E_load
+        r = f.values[rule.tunable]
+        lhs = f.available_mwh()
+        if f.variable_load_mwh is not None:
+            lhs = lhs - f.variable_load_mwh * r
+        f.m.add_constraints(rule.lp_row, lhs, "<=", r * f.grid.load_mwh, slack=f.penalty())
 
 
 @rows_for("export_ratio_cap")
@@ -75,12 +79,14 @@ def define_export_ratio_cap(f: Formulation, rule: SizingRule) -> None:
 
 @rows_for("self_consumption_min")
 def define_self_consumption_min(f: Formulation, rule: SizingRule) -> None:
-    """E_sc >= s·E_load, i.e. −E_imp + E_g >= (s − 1)·E_load (self_consumption_min, 三(一))."""
+    """E_sc >= s·(E_load + E_v), i.e. (1 − s)·E_v − E_imp + E_g >= (s − 1)·E_load (三(一))."""
     if not (in_force(f, rule) and f.params.grid is not None):
         return
     sc, load_mwh = self_consumption_mwh(f)
-    f.m.add_constraints(rule.lp_row, sc, ">=", (f.values[rule.tunable] - 1.0) * load_mwh,
-                        slack=f.penalty())  # fmt: skip
+    s = f.values[rule.tunable]
+    if f.variable_load_mwh is not None:  # E_sc >= s·(E_load + E_v)
+        sc = sc - f.variable_load_mwh * s
+    f.m.add_constraints(rule.lp_row, sc, ">=", (s - 1.0) * load_mwh, slack=f.penalty())
 
 
 @rows_for("peak_valley_limit")

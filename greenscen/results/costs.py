@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from greenscen.base.params import SizingParams
+from greenscen.results.hydrogen import hydrogen_cost_parts
 
 
 def cost_breakdown(
@@ -57,6 +58,7 @@ def cost_breakdown(
     parts["export_revenue_yuan"] = -float((exp_mwh * export_price_yuan_per_mwh.to_numpy()).sum())
     load_mwh = float((hourly["load_mw"] * year_h).sum())
     parts["funds_yuan"] = params.funds_yuan_per_mwh * load_mwh
+    parts.update(hydrogen_cost_parts(hourly, capacities, params.hydrogen, annual_scale))
     total = sum(parts.values())
     parts = {k: float(v) for k, v in parts.items()}
     parts["total_annual_yuan"] = float(total)

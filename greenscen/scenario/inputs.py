@@ -88,7 +88,7 @@ def _user_profiles(ls: LoadedScenario) -> dict[str, pd.Series]:
 
     sc, out = ls.scenario, {}
     for i, user in enumerate(sc.users):
-        if user.load.csv is not None:
+        if user.load is not None and user.load.csv is not None:
             series = read_profile_csv(_user_path(ls, user.load.csv), column=user.load.column, kind="load")
             out[f"users[{i}].load.csv ({user.load.csv})"] = series
     given = dict(sc.site.csv or {})
@@ -147,6 +147,9 @@ def _load_profiles(ls: LoadedScenario, idx: pd.DatetimeIndex, profiles: dict[str
     for i, user in enumerate(ls.scenario.users):
         spec = user.load
         where = f"users[{i}].load"
+        if spec is None:  # the electrolyser user: its load is a decision of the LP
+            cols[user.name] = np.zeros(len(idx))
+            continue
         if spec.csv is not None:
             values = profiles[f"{where}.csv ({spec.csv})"].to_numpy(dtype=float)
         else:

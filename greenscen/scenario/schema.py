@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from greenscen.scenario.hydrogen import HydrogenSpec
 from greenscen.scenario.planning import PlanningSpec
 
 # SPEC A 二: eligible load categories of the Inner Mongolia multi-user plan.
@@ -61,7 +62,7 @@ class User(_Model):
 
     name: str = Field(min_length=1, pattern=r"^[^:,\n]+$")
     category: UserCategory
-    load: LoadSpec
+    load: LoadSpec | None = None  # None only for the electrolyser user of ``hydrogen:``
     online_from: dt.date | None = None  # batch commissioning (三(一), 三(四)): no load before
 
 
@@ -254,6 +255,7 @@ class Scenario(_Model):
     rules: RulesSpec = Field(default_factory=RulesSpec)
     time: TimeSpec = Field(default_factory=TimeSpec)
     planning: PlanningSpec | None = None  # a horizon of years (greenscen.scenario.planning)
+    hydrogen: HydrogenSpec | None = None  # a sized electrolyser chain (greenscen.model.hydrogen)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -286,6 +288,7 @@ class Scenario(_Model):
                     f"users[{i}].online_from: expected a date in or before the horizon's last "
                     f"year {last}, found {u.online_from}"
                 )
+        problems += _hydrogen_problems(self)
         if self.project.existing_hydrogen and self.project.kind != "hydrogen":
             problems.append("project.existing_hydrogen: only meaningful for kind hydrogen")
         t = self.technologies
@@ -300,3 +303,34 @@ class Scenario(_Model):
         if problems:
             raise ValueError("\n".join(problems))
         return self
+
+
+def _hydrogen_problems(sc: Scenario) -> list[str]:
+    """Return what is wrong between ``hydrogen:`` and the users (each naming field, expected, found)."""
+    h = sc.hydrogen
+    problems = []
+    for i, u in enumerate(sc.users):
+        if u.load is None and (h is None or u.name != h.user):
+            problems.append(f"users[{i}].load: expected a load (shape or csv) for user {u.name!r}, "
+                            "found none (only the electrolyser user of hydrogen: may have none)")
+    if h is None:
+        return problems
+    users = {u.name: u for u in sc.users}
+    if h.user not in users:
+        problems.append(f"hydrogen.user: expected the name of a user, found {h.user!r} "
+                        f"(users: {sorted(users)})")
+    else:
+        u = users[h.user]
+        if u.category != "hydrogen_fuel":
+            problems.append(f"hydrogen.user: expected a user of category hydrogen_fuel, found "
+                            f"{h.user!r} of category {u.category}")
+        if u.load is not None:
+            problems.append(f"users[{sc.users.index(u)}].load: the electrolyser user {h.user!r} "
+                            "takes its load from hydrogen.electrolyser; expected no load, found one")
+    if sc.project.kind != "hydrogen":
+        problems.append(f"hydrogen: expected project.kind hydrogen, found {sc.project.kind}")
+    if sc.planning is not None:
+        problems.append("hydrogen: expected a single-year scenario; a planning: horizon with a "
+                        "sized electrolyser is not supported yet (its capacity blocks are not in "
+                        "multi-year planning's batches); found both hydrogen: and planning:")
+    return problems

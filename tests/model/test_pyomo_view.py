@@ -30,6 +30,7 @@ CASES = {
     "default": (None, False),
     "export": ("scenarios/hydrogen_grid_2027.yaml", False),
     "elastic": (None, True),
+    "hydrogen": ("scenarios/hydrogen_ammonia_2028.yaml", False),  # electrolyser, H2 storage
 }
 
 
