@@ -122,8 +122,8 @@ def test_corrupted_dispatch_fails_loudly(tmp_path, monkeypatch):
 
     real = core.hourly_frame
 
-    def corrupted(inputs, sol):
-        df = real(inputs, sol)
+    def corrupted(inputs, sol, *args, **kwargs):
+        df = real(inputs, sol, *args, **kwargs)
         df.iloc[100, df.columns.get_loc("export_mw")] = 5.0
         df.iloc[100, df.columns.get_loc("import_mw")] += 5.0
         return df
