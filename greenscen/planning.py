@@ -102,6 +102,7 @@ def assemble_plan_result(case: PlanCase, ps, mode: str = "exact", extra: dict | 
     from greenscen.results import metrics
     from greenscen.results.compliance import compliance_table
     from greenscen.results.costs import cost_breakdown
+    from greenscen.results.hydrogen import hydrogen_checks
     from greenscen.results.tracing import trace_green
     from greenscen.results.years import PlanResult, YearResult, batch_generation_checks
     from greenscen.run import design_facts
@@ -112,17 +113,29 @@ def assemble_plan_result(case: PlanCase, ps, mode: str = "exact", extra: dict | 
         i = ps.regime_of(py.year)
         sol, rg = ps.solutions[i], ps.regimes[i]
         inp = _year_dispatch_inputs(case, py.year, sol, rg.grid)
-        hourly = hourly_frame(inp, sol)
+        hp = py.params.hydrogen
+        hourly = hourly_frame(inp, sol, hp.user if hp else None)
         hourly = pd.concat([hourly, trace_green(hourly)], axis=1)
         facts = design_facts(case.loaded, sol.capacities, py.params)
         table = compliance_table(hourly, case.rules[py.year], facts)
         scale = inp.annual_scale
+        if hp is not None:  # the hydrogen chain's own checks (greenscen.results.hydrogen)
+            rows = hydrogen_checks(hourly, sol.capacities, hp, case.rules[py.year], scale)
+            table = pd.concat([table, pd.DataFrame(rows, columns=list(table.columns))], ignore_index=True)
+            table["ok"] = table["ok"].astype(object)
         energy = {k: float(v) * scale for k, v in metrics.annual_energies(hourly).items()}
         cost = cost_breakdown(hourly, sol.capacities, py.params, inp.energy_price_yuan_per_mwh,
                               inp.export_price_yuan_per_mwh, annual_scale=scale)  # fmt: skip
         years.append(YearResult(py.year, i, dict(sol.capacities), hourly, table, energy, cost,
                                 ps.slacks.get(str(py.year), {})))  # fmt: skip
-    batches = batch_generation_checks(case.inputs, case.plan, ps.batch_capacities, case.rules)
+    variable = {}
+    hp = case.plan.years[-1].params.hydrogen
+    if hp is not None:  # the electrolyser's energy in the last year, from its hourly dispatch
+        last = years[-1].hourly
+        year_h = last["duration_h"].to_numpy(dtype=float) * years[-1].energy.get("load_mwh", 1.0) / max(
+            float((last["load_mw"] * last["duration_h"]).sum()), 1e-12)  # fmt: skip
+        variable[hp.user] = float((last["electrolyser_mw"] + last["compression_mw"]).to_numpy() @ year_h)
+    batches = batch_generation_checks(case.inputs, case.plan, ps.batch_capacities, case.rules, variable)
     timings = dict(ps.timings, verify_s=time.perf_counter() - t0)
     return PlanResult(loaded=case.loaded, mode=mode, years=years,
                       batch_capacities=ps.batch_capacities, batch_checks=batches,

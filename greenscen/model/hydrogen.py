@@ -50,7 +50,7 @@ def define_hydrogen(f: Formulation) -> None:
     n, dt, yh, m = f.grid.n, f.grid.duration_h, f.grid.year_h, f.m
     fixed, lo, hi = h.capacity_mw, h.min_mw, h.max_mw
     cap = f.var("el_cap", 1, fixed if fixed is not None else lo, fixed if fixed is not None else hi,
-                h.cost_yuan_per_mw_year)  # fmt: skip
+                f.values["electrolyser_cost_yuan_per_mw_year"])  # fmt: skip
     p = f.var("p_el", n, 0.0, None, h.stack_yuan_per_mwh * yh)
     m.add_constraints("el_le_cap", p - cap, "<=", 0.0)
     if h.min_load_share > 0 and not h.may_stop:
@@ -67,7 +67,8 @@ def define_hydrogen(f: Formulation) -> None:
     if h.storage_cost_yuan_per_kg_year is not None:
         s_fixed = h.storage_kg
         f.var("h2s_cap", 1, s_fixed if s_fixed is not None else 0.0,
-              s_fixed if s_fixed is not None else h.storage_max_kg, h.storage_cost_yuan_per_kg_year)  # fmt: skip
+              s_fixed if s_fixed is not None else h.storage_max_kg,
+              f.values["h2_storage_cost_yuan_per_kg_year"])  # fmt: skip
         q_in, q_out = f.var("h2_in", n), f.var("h2_out", n)
         flow = flow + q_in - q_out
         if h.compression_kwh_per_kg > 0:

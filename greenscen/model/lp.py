@@ -48,6 +48,11 @@ def cost_tunables(params: SizingParams) -> dict[str, float]:
         v["connection_cost_yuan_per_mw_year"] = params.grid.connection_cost_yuan_per_mw_year
         v["td_charge_yuan_per_mwh"] = params.grid.td_charge_yuan_per_mwh
         v["export_price_scale"] = 1.0
+    h = params.hydrogen
+    if h is not None:
+        v["electrolyser_cost_yuan_per_mw_year"] = h.cost_yuan_per_mw_year
+        if h.storage_cost_yuan_per_kg_year is not None:
+            v["h2_storage_cost_yuan_per_kg_year"] = h.storage_cost_yuan_per_kg_year
     return v
 
 
@@ -64,6 +69,7 @@ TUNABLE = (
     "wind_cost_yuan_per_mw_year", "pv_cost_yuan_per_mw_year",
     "storage_power_cost_yuan_per_mw_year", "storage_energy_cost_yuan_per_mwh_year",
     "connection_cost_yuan_per_mw_year", "td_charge_yuan_per_mwh", "export_price_scale",
+    "electrolyser_cost_yuan_per_mw_year", "h2_storage_cost_yuan_per_kg_year",
     *TUNABLE_RULES,
 )  # fmt: skip
 

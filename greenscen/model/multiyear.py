@@ -52,13 +52,12 @@ import numpy as np
 from greenscen.base.params import SizingParams
 from greenscen.model.components import (
     SCALE,
-    TECHNOLOGY_FAMILIES,
     Formulation,
     capacity_bounds,
     define_annual_energies,
 )
-from greenscen.model.linear import INF, LinearModel, LinearProgram, LinExpr
-from greenscen.model.lp import cost_tunables, default_values
+from greenscen.model.linear import INF, LinearModel, LinearProgram, LinExpr, Var
+from greenscen.model.lp import cost_tunables, default_values, families
 from greenscen.model.rule_rows import RULE_ROWS
 from greenscen.model.timegrid import TimeGrid
 from greenscen.rules.registry import REGISTRY, RULES
@@ -67,7 +66,9 @@ from greenscen.rules.registry import REGISTRY, RULES
 BATCH_RULES = ("hydrogen_generation_cap", "load_driven_sizing")
 CAPACITY_COST = {"sto_p": "storage_power_cost_yuan_per_mw_year",
                  "sto_e": "storage_energy_cost_yuan_per_mwh_year",
-                 "conn": "connection_cost_yuan_per_mw_year"}  # fmt: skip
+                 "conn": "connection_cost_yuan_per_mw_year",
+                 "el_cap": "electrolyser_cost_yuan_per_mw_year",
+                 "h2s_cap": "h2_storage_cost_yuan_per_kg_year"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,9 @@ def _free(params: SizingParams, renewables) -> SizingParams:
     st = params.storage and dataclasses.replace(params.storage, power_mw=None, energy_mwh=None,
                                                 max_power_mw=None)  # fmt: skip
     g = params.grid and dataclasses.replace(params.grid, connection_mw=None, connection_max_mw=None)
-    return dataclasses.replace(params, renewables=techs, storage=st, grid=g)
+    h = params.hydrogen and dataclasses.replace(params.hydrogen, capacity_mw=None, min_mw=0.0, max_mw=None,
+                                                storage_kg=None, storage_max_kg=None)  # fmt: skip
+    return dataclasses.replace(params, renewables=techs, storage=st, grid=g, hydrogen=h)
 
 
 def regimes(plan: Plan) -> list[Regime]:
@@ -194,7 +197,7 @@ def regimes(plan: Plan) -> list[Regime]:
                 cf[key_b] = py.grid.cf[t.name] * b.online_mask
                 links[f"cap:{key_b}"] = [f"b{b.name}/cap:{t.name}"]
         online = [b.name for b in plan.online(py.year)]
-        for block in ("sto_p", "sto_e", "conn"):
+        for block in ("sto_p", "sto_e", "conn", "el_cap", "h2s_cap"):
             links[block] = [f"b{b}/{block}" for b in online]
         params = _free(py.params, techs)
         links = {k: v for k, v in links.items() if k in capacity_bounds(params)}
@@ -257,7 +260,7 @@ def build_plan_lp(plan: Plan, values: dict[str, float] | None = None, elastic: b
             if k.endswith("_year"):
                 vals[k] = 0.0
         f = Formulation(rg.params, rg.grid, vals, ns)  # type: ignore[arg-type]
-        for family in TECHNOLOGY_FAMILIES:
+        for family in families():  # with the variable loads (greenscen.model.hydrogen)
             family(f)
         define_annual_energies(f)
         for rule in RULES:
@@ -269,12 +272,21 @@ def build_plan_lp(plan: Plan, values: dict[str, float] | None = None, elastic: b
                 lhs = lhs - cols[name]
             m.add_constraints(f"{rg.prefix}online:{block}", lhs, "==", 0.0)
     if len(plan.batches) > 1:
-        _batch_generation_caps(plan, m, cols)
+        _batch_generation_caps(plan, m, cols, _variable_load_mwh(m, rgs[-1]))
     return PlanLP(m.to_lp(), rgs, batch_blocks)
 
 
-def _batch_generation_caps(plan: Plan, m: LinearModel, cols) -> None:
-    """Σ_k K_b,k·Σ_t w_t·Δt·cf_k,t <= r_{y_b}·E_load,b per batch (三(一), read per batch)."""
+def _variable_load_mwh(m: LinearModel, rg: Regime):
+    """Return the last regime's electrolyser energy E_v (a 1-row expression, MWh/yr) or None."""
+    s = m.cols.get(f"{rg.prefix}E_v")
+    return None if s is None else Var(np.arange(s.start, s.stop)).expr()
+
+
+def _batch_generation_caps(plan: Plan, m: LinearModel, cols, variable_mwh=None) -> None:
+    """Σ_k K_b,k·Σ_t w_t·Δt·cf_k,t <= r_{y_b}·(E_load,b + E_v,b) per batch (三(一), per batch).
+
+    E_v,b is the electrolyser's energy in the last year of the horizon (all batches online),
+    counted in the batch of the hydrogen user (``greenscen.model.hydrogen``)."""
     by_year = {py.year: py for py in plan.years}
     ref = plan.years[-1].grid  # a full year of capacity factors (the last year's grid)
     yh = ref.year_h
@@ -287,6 +299,9 @@ def _batch_generation_caps(plan: Plan, m: LinearModel, cols) -> None:
             lhs = sum((cols[f"b{b.name}/cap:{t.name}"] * float(ref.cf[t.name] @ yh)
                        for t in plan.years[0].params.renewables), LinExpr.zero(1))  # fmt: skip
             slack = SCALE * 1e5 if m.elastic else None
+            h = plan.years[0].params.hydrogen
+            if variable_mwh is not None and h is not None and h.user in b.users:
+                lhs = lhs - variable_mwh * limits[rule.tunable]
             m.add_constraints(f"batch:{b.name}/{rule.lp_row}", lhs, "<=",
                               limits[rule.tunable] * b.load_mwh, slack=slack)  # fmt: skip
 

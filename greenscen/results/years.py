@@ -61,12 +61,14 @@ def _num(v):
     return None if np.isnan(f) else round(f, 9)
 
 
-def batch_generation_checks(inputs, plan, batch_capacities, rules) -> pd.DataFrame:
+def batch_generation_checks(inputs, plan, batch_capacities, rules, variable_mwh=None) -> pd.DataFrame:
     """Return the per-batch generation caps recomputed from full-year profiles (三(一)).
 
     For batch b: value = Σ_k K_b,k · Σ_t cf_k,t·Δt / Σ_{u ∈ b} Σ_t L_u,t·Δt (both over a
     full typical year), limit = the cap of b's commissioning year (``hydrogen_generation_cap``
-    1.2 in the plan; the optional 以荷定源 cap when set).
+    1.2 in the plan; the optional 以荷定源 cap when set). ``variable_mwh`` maps a user whose
+    load the LP decides (the electrolyser) to its energy per year (MWh), read from the last
+    year's hourly dispatch, and adds it to its batch's load.
     """
     dt = inputs.duration_h.to_numpy(dtype=float) * inputs.annual_scale
     rows = []
@@ -74,6 +76,7 @@ def batch_generation_checks(inputs, plan, batch_capacities, rules) -> pd.DataFra
         caps = batch_capacities[b.name]
         gen = sum(caps.get(f"cap:{k}", 0.0) * float(inputs.cf[k].to_numpy() @ dt) for k in inputs.cf.columns)
         load = float(inputs.load_mw[list(b.users)].sum(axis=1).to_numpy() @ dt)
+        load += sum((variable_mwh or {}).get(u, 0.0) for u in b.users)
         row = {"batch": b.name, "year": b.year, "users": ", ".join(b.users), "load_mwh": load,
                "available_mwh": gen}  # fmt: skip
         row |= {BLOCK_KEYS.get(k, k): v for k, v in caps.items()}

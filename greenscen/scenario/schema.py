@@ -329,8 +329,4 @@ def _hydrogen_problems(sc: Scenario) -> list[str]:
                             "takes its load from hydrogen.electrolyser; expected no load, found one")
     if sc.project.kind != "hydrogen":
         problems.append(f"hydrogen: expected project.kind hydrogen, found {sc.project.kind}")
-    if sc.planning is not None:
-        problems.append("hydrogen: expected a single-year scenario; a planning: horizon with a "
-                        "sized electrolyser is not supported yet (its capacity blocks are not in "
-                        "multi-year planning's batches); found both hydrogen: and planning:")
     return problems
