@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from greenscen.base.biomass import BiomassParams, biomass_params
 from greenscen.base.hydrogen import HydrogenParams, hydrogen_params
 from greenscen.base.windows import load_peak_valley_limit
 from greenscen.rules import ResolvedRules
@@ -102,6 +103,7 @@ class SizingParams:
     policy: PolicyParams
     funds_yuan_per_mwh: float
     hydrogen: HydrogenParams | None = None  # greenscen.base.hydrogen
+    biomass: BiomassParams | None = None  # greenscen.base.biomass
 
 
 def policy_params(rules: ResolvedRules, inputs: ModelInputs) -> PolicyParams:
@@ -178,4 +180,5 @@ def sizing_params(ls: LoadedScenario, rules: ResolvedRules, inputs: ModelInputs)
         policy=policy_params(rules, inputs),
         funds_yuan_per_mwh=sc.tariff.funds_yuan_per_mwh,
         hydrogen=hydrogen_params(sc.hydrogen, rate, capital_recovery_factor),
+        biomass=biomass_params(sc.technologies.biomass, rate, capital_recovery_factor),
     )

@@ -8,7 +8,7 @@ symbol          meaning                                           block
 ==============  ================================================  ==================
 K_k             installed capacity of renewable k (MW, PV MWp)    ``cap:<k>``
 cf_k,t          capacity factor of k in step t (0-1)              grid data
-A_t             available output Σ_k cf_k,t·K_k (MW)              (expression)
+A_t             renewable output Σ_k cf_k,t·K_k + b_t (MW)        (expression)
 P_s, E_s        storage power (MW) and energy (MWh) capacity      ``sto_p``, ``sto_e``
 ch_t, dis_t     storage charge, discharge (MW)                    ``ch``, ``dis``
 soc_t           state of charge at the end of step t (MWh)        ``soc``
@@ -84,15 +84,17 @@ class Formulation:
         return self.grid.sequence is not None and not self.grid_charging
 
     def available(self) -> LinExpr:
-        """A_t = Σ_k cf_k,t·K_k (MW), one row per step."""
-        return sum((self.x[f"cap:{k}"] * self.grid.cf[k] for k in self.renewables()),
-                   LinExpr.zero(self.grid.n))  # fmt: skip
+        """A_t = Σ_k cf_k,t·K_k (+ b_t, biomass output) (MW), one row per step."""
+        a = sum((self.x[f"cap:{k}"] * self.grid.cf[k] for k in self.renewables()),
+                LinExpr.zero(self.grid.n))  # fmt: skip
+        return a + self.x["bio"] if self.has("bio") else a  # greenscen.model.biomass
 
     def available_mwh(self) -> LinExpr:
-        """E_A = Σ_k K_k·Σ_t w_t·Δt·cf_k,t (MWh over the horizon), one row."""
+        """E_A = Σ_k K_k·Σ_t w_t·Δt·cf_k,t (+ E_b, biomass) (MWh over the horizon), one row."""
         yh = self.grid.year_h
-        return sum((self.x[f"cap:{k}"] * float(self.grid.cf[k] @ yh) for k in self.renewables()),
-                   LinExpr.zero(1))  # fmt: skip
+        e = sum((self.x[f"cap:{k}"] * float(self.grid.cf[k] @ yh) for k in self.renewables()),
+                LinExpr.zero(1))  # fmt: skip
+        return e + self.x["E_bio"] if self.has("E_bio") else e
 
     def renewables(self) -> list[str]:
         return [t.name for t in self.params.renewables]
@@ -121,6 +123,9 @@ def capacity_bounds(params: SizingParams) -> dict[str, tuple[float | None, float
         out["sto_e"] = (st.energy_mwh, 0.0, None)
     if g is not None:
         out["conn"] = (g.connection_mw, 0.0, g.connection_max_mw)
+    b = params.biomass
+    if b is not None:
+        out["cap:biomass"] = (b.capacity_mw, b.min_mw, b.max_mw)
     h = params.hydrogen
     if h is not None:
         out["el_cap"] = (h.capacity_mw, h.min_mw, h.max_mw)

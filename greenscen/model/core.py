@@ -162,6 +162,9 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
         if block in lp.cols or block not in ("el_cap", "h2s_cap"):  # hydrogen ones only if built
             caps[key] = float(x[lp.cols[block].start]) if block in lp.cols else 0.0
     avail = sum((grid.cf[k] * caps[k] for k in caps if k in grid.cf), zeros)
+    biomass = get("bio") if "bio" in lp.cols else None
+    if biomass is not None:  # a dispatched source: its output is what it makes available
+        avail = avail + biomass
     ch, dis, imp, exp_ = get("ch"), get("dis"), get("imp"), get("exp")
     if storage is not None and "ch" in lp.cols:
         eff = (storage.charge_efficiency, storage.discharge_efficiency)
@@ -182,6 +185,8 @@ def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective
         "export_mw": exp_,
     }
     arrays.update(hyd)
+    if biomass is not None:
+        arrays["biomass_mw"] = biomass
     if "ch_g" in lp.cols:
         arrays["charge_grid_mw"] = get("ch_g")
         arrays["discharge_grid_mw"] = get("dis_g")
@@ -239,6 +244,9 @@ def hourly_frame(inputs: ModelInputs, sol: Solution, hydrogen_user: str | None =
         a = inputs.cf[k].to_numpy() * sol.capacities.get(k, 0.0)
         df[f"available_mw:{k}"] = a
         avail = avail + a
+    if "biomass_mw" in sol.arrays:  # biomass is renewable output (一), as dispatched
+        df["available_mw:biomass"] = sol.arrays["biomass_mw"]
+        avail = avail + sol.arrays["biomass_mw"]
     df["available_mw"] = avail
     for name, arr in sol.arrays.items():
         df[name] = arr

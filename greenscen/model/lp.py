@@ -21,6 +21,7 @@ the arrays are the source and Pyomo a derived view.
 from __future__ import annotations
 
 from greenscen.base.params import SizingParams
+from greenscen.model.biomass import define_biomass
 from greenscen.model.components import (  # noqa: F401 (SCALE, SLACK_PENALTY re-exported)
     SCALE,
     SLACK_PENALTY,
@@ -44,6 +45,9 @@ def cost_tunables(params: SizingParams) -> dict[str, float]:
     if params.storage:
         v["storage_power_cost_yuan_per_mw_year"] = params.storage.power_cost_yuan_per_mw_year
         v["storage_energy_cost_yuan_per_mwh_year"] = params.storage.energy_cost_yuan_per_mwh_year
+    if params.biomass:
+        v["biomass_cost_yuan_per_mw_year"] = params.biomass.cost_yuan_per_mw_year
+        v["biomass_energy_cost_yuan_per_mwh"] = params.biomass.energy_cost_yuan_per_mwh
     if params.grid:
         v["connection_cost_yuan_per_mw_year"] = params.grid.connection_cost_yuan_per_mw_year
         v["td_charge_yuan_per_mwh"] = params.grid.td_charge_yuan_per_mwh
@@ -70,6 +74,7 @@ TUNABLE = (
     "storage_power_cost_yuan_per_mw_year", "storage_energy_cost_yuan_per_mwh_year",
     "connection_cost_yuan_per_mw_year", "td_charge_yuan_per_mwh", "export_price_scale",
     "electrolyser_cost_yuan_per_mw_year", "h2_storage_cost_yuan_per_kg_year",
+    "biomass_cost_yuan_per_mw_year", "biomass_energy_cost_yuan_per_mwh",
     *TUNABLE_RULES,
 )  # fmt: skip
 
@@ -78,6 +83,7 @@ def families() -> tuple:
     """Return the technology families in build order: variable loads before the balances."""
     fams = list(TECHNOLOGY_FAMILIES)
     fams.insert(fams.index(define_supply), define_hydrogen)
+    fams.insert(fams.index(define_supply), define_biomass)
     return tuple(fams)
 
 

@@ -163,7 +163,8 @@ def _free(params: SizingParams, renewables) -> SizingParams:
     g = params.grid and dataclasses.replace(params.grid, connection_mw=None, connection_max_mw=None)
     h = params.hydrogen and dataclasses.replace(params.hydrogen, capacity_mw=None, min_mw=0.0, max_mw=None,
                                                 storage_kg=None, storage_max_kg=None)  # fmt: skip
-    return dataclasses.replace(params, renewables=techs, storage=st, grid=g, hydrogen=h)
+    bio = params.biomass and dataclasses.replace(params.biomass, capacity_mw=None, min_mw=0.0, max_mw=None)
+    return dataclasses.replace(params, renewables=techs, storage=st, grid=g, hydrogen=h, biomass=bio)
 
 
 def regimes(plan: Plan) -> list[Regime]:
@@ -197,7 +198,7 @@ def regimes(plan: Plan) -> list[Regime]:
                 cf[key_b] = py.grid.cf[t.name] * b.online_mask
                 links[f"cap:{key_b}"] = [f"b{b.name}/cap:{t.name}"]
         online = [b.name for b in plan.online(py.year)]
-        for block in ("sto_p", "sto_e", "conn", "el_cap", "h2s_cap"):
+        for block in ("sto_p", "sto_e", "conn", "el_cap", "h2s_cap", "cap:biomass"):
             links[block] = [f"b{b}/{block}" for b in online]
         params = _free(py.params, techs)
         links = {k: v for k, v in links.items() if k in capacity_bounds(params)}

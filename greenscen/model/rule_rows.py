@@ -3,7 +3,8 @@
 Each function is registered against its :mod:`greenscen.rules.registry` entry (``@rows_for``)
 and adds the rule's rows, named by the entry's ``lp_row``, when the rule is in force (its
 limit is among the tunable ``values``). Symbols as in :mod:`greenscen.model.components`;
-E_load = Σ w_t·Δt·L_t and E_A = Σ_k K_k Σ_t w_t·Δt·cf_k,t (MWh over the horizon).
+E_load = Σ w_t·Δt·L_t and E_A = Σ_k K_k Σ_t w_t·Δt·cf_k,t + E_b (MWh over the horizon; E_b the
+biomass output, ``greenscen.model.biomass``: biomass is 新能源 in every rule).
 
 Annual rows carry a slack of penalty 1 per MWh in elastic models, window rows ten times that
 per MW and hour of the window (see ``components.SLACK_PENALTY``).

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from greenscen.scenario.biomass import BiomassSpec
 from greenscen.scenario.hydrogen import HydrogenSpec
 from greenscen.scenario.planning import PlanningSpec
 
@@ -136,6 +137,7 @@ class Technologies(_Model):
     wind: RenewableSpec | None = None
     pv: RenewableSpec | None = None
     storage: StorageSpec | None = None
+    biomass: BiomassSpec | None = None  # dispatchable biomass plant (greenscen.model.biomass)
 
 
 class Finance(_Model):
@@ -292,8 +294,8 @@ class Scenario(_Model):
         if self.project.existing_hydrogen and self.project.kind != "hydrogen":
             problems.append("project.existing_hydrogen: only meaningful for kind hydrogen")
         t = self.technologies
-        if t.wind is None and t.pv is None:
-            problems.append("technologies: at least one of wind, pv is needed")
+        if t.wind is None and t.pv is None and t.biomass is None:
+            problems.append("technologies: at least one of wind, pv, biomass is needed")
         if t.storage and t.storage.allow_grid_charging and self.project.mode == "off_grid":
             problems.append("technologies.storage.allow_grid_charging: an off-grid project has no grid")
         for tech in ("wind", "pv"):
