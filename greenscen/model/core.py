@@ -26,6 +26,8 @@ from greenscen.scenario.inputs import ModelInputs
 
 # Capacity names of the public face (Solution.capacities, fix_capacity) -> LP column block;
 # a renewable k is ``cap:<k>``.
+# Exact mode warm-starts its first solve from fast mode from this many steps on (see SizingModel).
+WARM_START_MIN_STEPS = 2000
 CAPACITY_BLOCKS = {"storage_mw": "sto_p", "storage_mwh": "sto_e", "connection_mw": "conn",
                    "electrolyser_mw": "el_cap", "h2_storage_kg": "h2s_cap"}  # fmt: skip
 # Per-step hydrogen arrays of a Solution (hourly.csv columns) -> LP column block
@@ -85,10 +87,17 @@ class SizingModel:
     highs_options : HiGHS options over ``DEFAULT_HIGHS_OPTIONS``
     grid : TimeGrid, optional
         The steps to write the LP on; the full grid of ``inputs`` by default.
+    warm_start : bool, optional
+        Start the first solve from fast mode's full-year dispatch basis
+        (``greenscen.model.fast.exact_start``, then dual simplex; a cold solve when that
+        fails). By default on for a full-grid LP of ``WARM_START_MIN_STEPS`` steps or more
+        with the default HiGHS options and no electrolyser: 0.39x the time of the cold interior-point solve on the
+        full-year hourly default, while below ~2,000 steps the cold solve takes about a second.
     """
 
     def __init__(self, inputs: ModelInputs, params: SizingParams, rules_in_play=(),
-                 highs_options=None, grid: TimeGrid | None = None):  # fmt: skip
+                 highs_options=None, grid: TimeGrid | None = None,
+                 warm_start: bool | None = None):  # fmt: skip
         self.inputs = inputs
         self.params = params
         self.rules_in_play = list(rules_in_play)
@@ -99,6 +108,13 @@ class SizingModel:
         t1 = time.perf_counter()
         self.highs = HighsLP(self.lp, highs_options)
         t2 = time.perf_counter()
+        if warm_start is None:
+            # not with an electrolyser: fast mode's repair does not yet clear the hydrogen
+            # rows' slack, so it would end in the exact LP and the start would cost a solve
+            warm_start = (grid is None and not highs_options and self.grid.n >= WARM_START_MIN_STEPS
+                          and params.hydrogen is None)  # fmt: skip
+        self.warm_start = warm_start
+        self.fixed: dict[str, float | None] = {}  # capacities fixed (or freed: None) by the user
         self.timings = {"lp_build_s": t1 - t0, "transfer_s": t2 - t1, "build_s": t2 - t0}
 
     def pyomo_model(self):
@@ -120,6 +136,7 @@ class SizingModel:
         if block not in self.lp.cols:
             raise KeyError(f"no capacity {name!r} in this model")
         col = self.lp.cols[block].start
+        self.fixed[name] = None if value is None else float(value)
         if value is None:  # optimise it within its bounds, also when the scenario fixed it
             _, lo, hi = capacity_bounds(self.params)[block]
             self.highs.set_bounds(col, lo, hi)
@@ -136,10 +153,27 @@ class SizingModel:
 
     def solve(self) -> Solution:
         """Solve (or re-solve) and return the values; raise InfeasibleError/SolverError otherwise."""
-        x, obj, solve_s = self.highs.solve(self.rules_in_play)
+        route, out, timings, info, t0 = "cold", None, {}, None, time.perf_counter()
+        if self.warm_start and not self.highs.solved:
+            from greenscen.model.fast import exact_start
+
+            start = exact_start(self)
+            if start is not None:
+                out = self.highs.warm_solve(start[0], self.rules_in_play)
+                timings = {"warm_start_s": time.perf_counter() - t0 - (out[2] if out else 0.0)}
+                info = start[1]
+            route = "warm start from fast mode" if out else "cold (the warm start failed)"
+            if out is not None:
+                out = (out[0], out[1], time.perf_counter() - t0)
+        if out is None:
+            out = self.highs.solve(self.rules_in_play)
+            out = (out[0], out[1], time.perf_counter() - t0)  # with a failed start's time
+        x, obj, solve_s = out
         sol = solution_from_lp(self.lp, self.grid, x, obj, self.params.storage)
-        sol.timings = dict(self.timings, solve_s=solve_s)
-        sol.extra = {"backend": "arrays"}
+        sol.timings = dict(self.timings, **timings, solve_s=solve_s)
+        sol.extra = {"backend": "arrays", "route": route}
+        if info is not None:
+            sol.extra["warm_start"] = info
         return sol
 
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import time
 
+import highspy
 import numpy as np
 
 from greenscen.base.params import SizingParams
-from greenscen.errors import InfeasibleError, Interrupted, SolverError
+from greenscen.errors import InfeasibleError, Interrupted, ScenarioError, SolverError
 from greenscen.model.core import (
     CAPACITY_BLOCKS,
     SizingModel,
@@ -57,7 +58,6 @@ DEFAULT_PERIODS = 32
 DISPATCH_HIGHS_OPTIONS = {"solver": "simplex", "simplex_strategy": 1}
 SIZING_HIGHS_OPTIONS = {"solver": "simplex"}
 REPAIR_ROUNDS = 4
-MAX_NEW_DAYS = 16  # days made typical per repair round, the largest slacks first
 # A slack below this (MW per step, MWh per year per MWh of load) is solver noise, not a miss.
 SLACK_TOL = 1e-6
 # An annual rule missed by m MWh is tightened in the sizing by GAIN·m + MIN·load; the miss
@@ -99,23 +99,25 @@ def slack_misses(lp: LinearProgram, x: np.ndarray, steps: int, load_mwh: float) 
 
 
 def _days_to_add(missed: list[int], typical: list[int], n_days: int) -> list[int]:
-    """Return up to ``MAX_NEW_DAYS`` days to make typical: the missed ones, then the days before.
+    """Return the days to make typical in one round: every missed day, and for a missed day
+    that is typical already, the whole run of days before it back to the previous typical day.
 
     A day already typical that still misses ran short after a run of days the typical days
-    made look better than they were (a windless week drains the storage): the days before it
-    join, one more per round.
+    made look better than they were (a windless week drains the storage). Adding those days
+    one per round (0.1) made each round's sizing dearer (the storage had to carry the
+    missed day from a state of charge the other, still averaged, days of the run set) while
+    the next day of the run missed in turn: the repair paid without converging and ended in
+    the exact fallback. With the whole run typical the sizing sees the run as it is.
     """
-    new = [d for d in missed if d not in typical]
+    new = [d for d in dict.fromkeys(missed) if d not in typical]
     known = set(typical) | set(new)
     for d in missed:
-        if len(new) >= MAX_NEW_DAYS or len(known) >= n_days:
-            break
         prev = (d - 1) % n_days  # storage is cyclic over the year
-        while prev in known:
+        while prev not in known and len(known) < n_days:
+            new.append(prev)
+            known.add(prev)
             prev = (prev - 1) % n_days
-        new.append(prev)
-        known.add(prev)
-    return new[:MAX_NEW_DAYS]
+    return new
 
 
 class FastSizingModel:
@@ -345,6 +347,55 @@ class FastSizingModel:
         return sol
 
 
+def exact_start(exact: SizingModel, n_periods: int = DEFAULT_PERIODS) -> tuple[dict, dict] | None:
+    """Solve fast mode for the exact model ``exact`` and return a start for its first solve.
+
+    Returns (start, info): ``start`` for :meth:`HighsLP.warm_solve` (fast mode's full-year
+    dispatch basis mapped onto the exact LP's columns, with its capacities to fix), ``info``
+    its timings; or None when fast mode cannot give one (a horizon too short for typical
+    days, no feasible sizing, an LP of another shape), and exact mode then solves cold.
+    """
+    try:
+        fm = FastSizingModel(exact.inputs, exact.params, exact.rules_in_play, n_periods)
+    except ScenarioError:
+        return None
+    for name, value in exact.values.items():
+        if fm.values.get(name) != value:
+            fm.set_param(name, value)
+    for name, value in exact.fixed.items():
+        fm.fix_capacity(name, value)
+    try:
+        sol = fm.solve()
+    except (InfeasibleError, SolverError):
+        return None
+    lp, dlp = exact.lp, fm.dispatch_lp
+    if lp.rows != dlp.rows or any(k not in dlp.cols for k in lp.cols):
+        return None
+    to_dispatch = np.empty(lp.A.shape[1], dtype=np.int64)
+    for k, s in lp.cols.items():
+        d = dlp.cols[k]
+        if d.stop - d.start != s.stop - s.start:
+            return None
+        to_dispatch[s] = np.arange(d.start, d.stop)
+    if not np.array_equal(lp.c, dlp.c[to_dispatch]):
+        return None
+    basis = fm.dispatch.h.getBasis()
+    all_cols, row_status = list(basis.col_status), list(basis.row_status)  # one copy each
+    col_status = [all_cols[i] for i in to_dispatch]
+    basic = highspy.HighsBasisStatus.kBasic
+    n_basic = sum(st == basic for st in col_status) + sum(st == basic for st in row_status)
+    if not basis.valid or n_basic != lp.A.shape[0]:  # a slack column was basic
+        return None
+    x = np.asarray(fm.dispatch.h.getSolution().col_value, dtype=float)
+    fixed = {lp.cols[capacity_block(k)].start: x[dlp.cols[capacity_block(k)].start]
+             for k in sol.capacities if capacity_block(k) in lp.cols}  # fmt: skip
+    start = {"col_status": col_status, "row_status": row_status, "fixed": fixed}
+    info = {"fast_s": sol.timings["solve_s"] + fm.timings["build_s"],
+            "fast_objective_yuan": sol.objective_yuan,
+            "fast_repair_steps": sol.extra["fast"]["repair_steps"]}  # fmt: skip
+    return start, info
+
+
 def solve_fast(
     inputs: ModelInputs, params: SizingParams, rules, n_periods: int = DEFAULT_PERIODS
 ) -> Solution:
@@ -353,4 +404,4 @@ def solve_fast(
     return FastSizingModel(inputs, params, names, n_periods).solve()
 
 
-__all__ = ["FastSizingModel", "slack_misses", "solve_fast", "typical_day_grid"]
+__all__ = ["FastSizingModel", "exact_start", "slack_misses", "solve_fast", "typical_day_grid"]

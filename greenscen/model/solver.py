@@ -23,6 +23,9 @@ from greenscen.model.linear import LinearProgram
 DEFAULT_HIGHS_OPTIONS = {"solver": "ipm", "run_crossover": "on", "presolve": "on"}
 # A re-solve starts from the previous optimal basis: simplex uses it, interior point cannot.
 RESOLVE_HIGHS_OPTIONS = {"solver": "simplex"}
+# A first solve from a start basis (``HighsLP.warm_solve``): serial dual simplex, the one
+# simplex strategy that keeps a basis set from outside (parallel dual simplex drops it).
+WARM_HIGHS_OPTIONS = {"solver": "simplex", "simplex_strategy": 1}
 
 _OK = highspy.HighsModelStatus.kOptimal
 _INFEASIBLE = (
@@ -176,6 +179,45 @@ class HighsLP:
         if self._cancel_requested:
             self._load()
             raise Interrupted("the solve was cancelled")
+
+    def warm_solve(self, start: dict, rules_in_play=()) -> tuple[np.ndarray, float, float] | None:
+        """Solve from a start basis; return (column values, objective, seconds), or None when
+        the start does not lead to an optimum (the caller then solves cold with :meth:`solve`).
+
+        ``start`` holds ``col_status`` and ``row_status`` (HiGHS basis statuses, one per column
+        and row of this LP) and ``fixed`` ({column: value}): the basis is optimal for this LP
+        with those columns fixed at those values (fast mode's full-year dispatch with its
+        capacities fixed). The columns are fixed, the basis is set (HiGHS confirms it in
+        ~0 iterations), the columns are freed again and dual simplex goes on from there.
+        An infeasible LP is not judged here: None, and the cold solve gives the verdict.
+        """
+        t0 = time.perf_counter()
+        fixed = {int(c): float(v) for c, v in start["fixed"].items()}
+        try:
+            for col, value in fixed.items():
+                self.h.changeColBounds(col, value, value)
+            basis = highspy.HighsBasis()
+            basis.col_status = list(start["col_status"])
+            basis.row_status = list(start["row_status"])
+            basis.valid = True
+            ok = self.h.setBasis(basis) == highspy.HighsStatus.kOk
+            self.set_options(WARM_HIGHS_OPTIONS)
+            if ok:
+                self._run()
+                ok = self.h.getModelStatus() == _OK
+        finally:
+            for col in fixed:  # back to the LP's bounds, or the fixes held against it
+                lb, ub = self.held.get(col, (float(self.lp.col_lb[col]), float(self.lp.col_ub[col])))
+                self.h.changeColBounds(col, lb, ub)
+        if ok:
+            self._run()
+            ok = self.h.getModelStatus() == _OK
+        if not ok:
+            self.reset()
+            return None
+        self.solved = True
+        x = np.asarray(self.h.getSolution().col_value, dtype=float)
+        return x, float(self.h.getInfo().objective_function_value), time.perf_counter() - t0
 
     def solve(self, rules_in_play=()) -> tuple[np.ndarray, float, float]:
         """Solve; return (column values, objective, seconds). Raise on infeasible or failure.

@@ -7,7 +7,7 @@ import pytest
 
 import greenscen.run as run_module
 from greenscen.errors import ComplianceError
-from greenscen.model.core import Solution
+from greenscen.model.core import SizingModel, Solution
 from greenscen.model.fast import FastSizingModel, slack_misses, typical_day_grid
 from greenscen.run import assemble_result, resolve, run_scenario
 from greenscen.scenario.load import load_scenario
@@ -126,3 +126,17 @@ def test_fast_answer_failing_a_rule_is_never_reported_compliant(default, monkeyp
     with pytest.raises(ComplianceError, match="exchange_limit|energy_balance"):
         run_scenario(ls, mode="fast")
     assert run_module.run_scenario is run_scenario
+
+
+def test_repair_makes_the_whole_run_of_missed_days_typical_in_one_round(default):
+    # Two weeks of the default: the 11 + 3 typical days miss on days 8-12 (a run the storage
+    # carries). 0.1 added one day per round, paid more each round and ended in the exact
+    # fallback after 4 rounds; one round with the run typical reaches the optimum, which here
+    # is the exact LP's (all 14 days typical: the typical-day LP is the full LP).
+    _, rules, inputs, params = default
+    inputs = head_days(inputs, 14)
+    sol = FastSizingModel(inputs, params).solve()
+    steps = sol.extra["fast"]["repair_steps"]
+    assert len(steps) == 1 and "exact" not in steps
+    exact = SizingModel(inputs, params, warm_start=False).solve()
+    assert sol.objective_yuan == pytest.approx(exact.objective_yuan, rel=1e-6)
