@@ -40,7 +40,8 @@ def design_overrides(capacities: dict[str, float]) -> dict:
 
 def check_design_across_years(scenario=None, years: list[str] | None = None,
                               resolution_h: int | None = None,
-                              design: dict[str, float] | None = None) -> pd.DataFrame:  # fmt: skip
+                              design: dict[str, float] | None = None,
+                              include_base: bool = True) -> pd.DataFrame:  # fmt: skip
     """Return one row per weather year: the fixed design's compliance there, and what breaks.
 
     Parameters
@@ -57,7 +58,8 @@ def check_design_across_years(scenario=None, years: list[str] | None = None,
     (``compliant``, ``breaks`` or an error status), ``compliant``, ``breaks`` (the elastic
     diagnosis, one line per rule that gives way, "; "-joined), the solved year's ratios,
     ``value:``/``limit:``/``margin:`` of each rule, ``total_annual_yuan`` and ``solve_s``.
-    The first row is the sizing year itself (``weather_year`` = the scenario's site).
+    The first row is the sizing year itself (``weather_year`` = the scenario's site) unless
+    ``include_base`` is False.
     """
     from greenscen.compare import result_row
     from greenscen.data import list_weather_years, site_capacity_factors
@@ -70,7 +72,8 @@ def check_design_across_years(scenario=None, years: list[str] | None = None,
         raise GreenscenError("weather years need a bundled site (site.name), not site.csv files")
     if design is None:
         design = SizingSession(base).solve().capacities
-    years = [site, *(years if years is not None else list_weather_years(site.partition("@")[0]))]
+    years = [*([site] if include_base else []),
+             *(years if years is not None else list_weather_years(site.partition("@")[0]))]  # fmt: skip
     fixed = design_overrides(design)
     rows = []
     for wy in years:
