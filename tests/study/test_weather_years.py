@@ -25,3 +25,25 @@ def test_design_checked_on_other_years():
         SizingSession(variant("bundled:default", fixed, resolution_h=24)).solve()
     # wy09 stays compliant with the same design
     assert d.loc[2, "status"] == "compliant" and bool(d.loc[2, "compliant"])
+
+
+def test_study_sizes_on_each_weather_year(tmp_path):
+    from greenscen.errors import ScenarioError
+    from greenscen.study.runner import run_study
+    from greenscen.study.spec import load_study
+
+    f = tmp_path / "wy.yaml"
+    f.write_text("name: wy\nbase: bundled:default\nsolve_mode: exact\nresolution_h: 24\n"
+                 "grid:\n  site.name: [ordos@wy03, ordos@wy07]\n")  # fmt: skip
+    t = run_study(load_study(f), tmp_path / "out", workers=0).set_index("site.name")
+    # second method: a single run on that weather year
+    for wy in ("ordos@wy03", "ordos@wy07"):
+        one = SizingSession(variant("bundled:default", {"site": {"name": wy}}, resolution_h=24)).solve()
+        assert t.loc[wy, "total_annual_yuan"] == pytest.approx(one.cost["total_annual_yuan"], rel=1e-6)
+        assert t.loc[wy, "pv_mw"] == pytest.approx(one.capacities["pv_mw"], rel=1e-4, abs=1e-3)
+    # wy07 is the sunniest year (PV 1,806 h vs 1,535 h in wy03): it costs less
+    assert t.loc["ordos@wy07", "total_annual_yuan"] < t.loc["ordos@wy03", "total_annual_yuan"]
+    g = tmp_path / "bad.yaml"
+    g.write_text("name: wy\nbase: bundled:default\nweather_years: all\ngrid:\n  pv_capex_yuan_per_kw: [3000]\n")
+    with pytest.raises(ScenarioError, match="check_design_across_years"):
+        load_study(g)
