@@ -1,4 +1,4 @@
-"""Command line: ``greenscen run | validate | study | obligations``.
+"""Command line: ``greenscen run | validate | study | near-optimal | obligations``.
 
 Exit codes: 0 solved and compliant, 1 infeasible or non-compliant, 2 bad input.
 """
@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead")
     st.add_argument("--quiet", action="store_true", help="no progress line on the terminal")
     st.add_argument("--no-charts", action="store_true", help="skip the PNG charts")
+
+    no = sub.add_parser("near-optimal", help="near-optimal ranges: min/max of each capacity within ε of the least cost")
+    no.add_argument("scenario", nargs="?", help="scenario YAML (default: the bundled default)")
+    no.add_argument("--slack", default="0.01,0.05", help="cost slacks, shares of the optimum (default 0.01,0.05)")
+    no.add_argument("--out", default="out-near-optimal", help="output folder (default ./out-near-optimal)")
+    no.add_argument("--mode", choices=["exact", "fast"], default="exact",
+                    help="exact: full time grid; fast: fast mode's typical-day sizing LP")
+    no.add_argument("--resolution", type=int, metavar="HOURS", help="time step in hours")
+    no.add_argument("--lang", choices=["en", "zh", "both"], default="both", help="chart labels (default both)")
 
     obl = sub.add_parser("obligations", help="consumption-obligation ledger and compliance plan")
     obl.add_argument("scenario", nargs="?", help="obligations scenario YAML (default: bundled)")
@@ -205,6 +214,11 @@ def _main(argv: list[str] | None) -> int:
 
             return cli_study(args.study, args.out, args.workers, args.scheduler, args.quiet,
                              not args.no_charts)  # fmt: skip
+        if args.command == "near-optimal":
+            from greenscen.study.cli import cli_near_optimal
+
+            return cli_near_optimal(args.scenario, args.slack, args.out, args.mode, args.resolution,
+                                    args.lang)  # fmt: skip
         if args.command == "obligations":
             from greenscen.obligations.cli import run_obligations_cli
 

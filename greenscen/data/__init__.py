@@ -7,6 +7,7 @@ Regenerate them with ``python -m greenscen.data.generate_profiles``.
 from greenscen.data.profiles import (
     list_load_shapes,
     list_sites,
+    list_weather_years,
     load_shape,
     load_shape_info,
     read_profile_csv,
@@ -16,6 +17,7 @@ from greenscen.data.profiles import (
 
 __all__ = [
     "list_sites",
+    "list_weather_years",
     "list_load_shapes",
     "site_info",
     "load_shape_info",

@@ -10,6 +10,9 @@ Writes, under ``greenscen/data/`` (or ``--out``):
 - ``sites/<site_id>.csv`` - ``time``, ``pv``, ``wind`` capacity factors, and
   ``sites/sites.yaml`` with targets and *achieved* full-load hours;
 - ``loads/<shape_id>.csv`` - ``time``, ``load_pu``, and ``loads/loads.yaml``;
+- ``sites/weather_years/<site_id>_wyNN.csv.gz`` - ``WEATHER_YEARS`` further synthetic
+  weather years per site (same columns), addressed in a scenario as
+  ``site.name: <site_id>@wyNN`` (see :func:`build_weather_years`);
 - ``DATA_CARD.md``.
 """
 
@@ -142,6 +145,49 @@ def build_site(site: sites.SiteSpec) -> tuple[pd.DataFrame, dict[str, Any]]:
     return table, entry
 
 
+# Weather years. ASSUMPTION (no published interannual spread for these sites is in
+# /work/shared/reference/): the annual full-load hours of a weather year are drawn from a
+# normal distribution around the site's typical-year target with a coefficient of variation
+# of 3% for PV and 6% for wind; each year also has its own hourly weather (its own seeds),
+# and the calibration then meets the drawn annual total exactly. The CVs are not calibrated
+# against a published series; they are labelled assumption wherever they appear.
+WEATHER_YEARS = 10
+WEATHER_YEAR_CV = {"pv": 0.03, "wind": 0.06}
+WEATHER_YEAR_STREAM = 99  # the stream of the drawn annual totals
+WEATHER_YEARS_DIR = "weather_years"
+
+
+def weather_year_seed(site_seed: int, year: int) -> int:
+    """Return the seed of weather year ``year`` (1..) of a site: distinct from every site seed."""
+    return site_seed * 1000 + year
+
+
+def build_weather_years(site: sites.SiteSpec, n: int = WEATHER_YEARS) -> list[tuple[pd.DataFrame, dict]]:
+    """Return ``n`` synthetic weather years of a site: (hourly table, catalogue entry) each.
+
+    Year k has the weather of seed ``weather_year_seed(site.seed, k)`` and the annual
+    full-load hours ``target * (1 + CV * z)`` with z standard normal from
+    ``default_rng([site.seed, WEATHER_YEAR_STREAM])`` (CVs in ``WEATHER_YEAR_CV``).
+    """
+    import dataclasses
+
+    z = np.random.default_rng([site.seed, WEATHER_YEAR_STREAM]).standard_normal((n, 2))
+    out = []
+    for k in range(1, n + 1):
+        pv_target = site.pv_target_full_load_hours * (1 + WEATHER_YEAR_CV["pv"] * z[k - 1, 0])
+        wind_target = site.wind_target_full_load_hours * (1 + WEATHER_YEAR_CV["wind"] * z[k - 1, 1])
+        year_site = dataclasses.replace(site, seed=weather_year_seed(site.seed, k),
+                                        pv_target_full_load_hours=round(float(pv_target), 1),
+                                        wind_target_full_load_hours=round(float(wind_target), 1))  # fmt: skip
+        table, _ = build_site(year_site)
+        entry = {"id": f"{site.site_id}@wy{k:02d}", "seed": year_site.seed,
+                 "file": f"{WEATHER_YEARS_DIR}/{site.site_id}_wy{k:02d}.csv.gz",
+                 "pv_full_load_hours": round(full_load_hours(table["pv"]), 1),
+                 "wind_full_load_hours": round(full_load_hours(table["wind"]), 1)}  # fmt: skip
+        out.append((table, entry))
+    return out
+
+
 def build_load(spec: LoadShapeSpec) -> tuple[pd.Series, dict[str, Any]]:
     """Return the rounded hourly ``load_pu`` of a shape and its catalogue entry."""
     shape = spec.build(sites.typical_year_index(), np.random.default_rng(spec.seed))
@@ -170,6 +216,15 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index_label="time", date_format=TIME_FORMAT, lineterminator="\n")
 
 
+def _write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
+    """Write a profile as gzip CSV with a fixed header time (mtime 0): same bytes every run."""
+    import gzip
+
+    text = frame.to_csv(index_label="time", date_format=TIME_FORMAT, lineterminator="\n")
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(text.encode("utf-8"))
+
+
 def _write_yaml(document: dict[str, Any], path: Path) -> None:
     text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(f"# {GENERATED_NOTE}\n{text}", encoding="utf-8")
@@ -188,9 +243,21 @@ def generate(out_dir: Path) -> dict[str, Any]:
     common = {"status": "assumption", "note": GENERATED_NOTE, "time": card.TIME_CONVENTION}
 
     site_entries = []
+    (out_dir / "sites" / WEATHER_YEARS_DIR).mkdir(parents=True, exist_ok=True)
     for site in sites.SITES:
         table, entry = build_site(site)
         _write_csv(table, out_dir / "sites" / entry["file"])
+        years = []
+        for wy_table, wy_entry in build_weather_years(site):
+            _write_csv_gz(wy_table, out_dir / "sites" / wy_entry["file"])
+            years.append(wy_entry)
+        entry["weather_years"] = {
+            "status": "assumption",
+            "method": "annual full-load hours drawn around the typical-year target, coefficient of "
+                      f"variation PV {WEATHER_YEAR_CV['pv']:.0%}, wind {WEATHER_YEAR_CV['wind']:.0%} "
+                      "(assumption); own hourly weather per year (seed site.seed*1000+k)",
+            "years": years,
+        }  # fmt: skip
         site_entries.append(entry)
     _write_yaml({**common, "sites": site_entries}, out_dir / "sites" / "sites.yaml")
 

@@ -140,8 +140,8 @@ def load_shape_info(shape_id: str) -> dict[str, Any]:
 def _read_bundled(folder: str, filename: str) -> pd.DataFrame:
     source = f"greenscen/data/{folder}/{filename}"
     try:
-        with _data_file(folder, filename).open("r", encoding="utf-8") as handle:
-            table = pd.read_csv(handle)
+        with _data_file(folder, filename).open("rb") as handle:
+            table = pd.read_csv(handle, compression="gzip" if filename.endswith(".gz") else None)
         index = pd.DatetimeIndex(
             pd.to_datetime(table.pop(TIME_COLUMN), format=TIME_FORMAT), name=TIME_COLUMN
         )
@@ -176,9 +176,22 @@ def site_capacity_factors(site_id: str) -> pd.DataFrame:
     ------
     greenscen.errors.DataError
         If ``site_id`` is unknown; the message lists the available ids.
+
+    A synthetic weather year of a site is ``<site_id>@wyNN`` (e.g. ``ordos@wy03``; see
+    :func:`list_weather_years` and the data card): same columns, index and units.
     """
-    entry = _entry(_sites(), site_id, "site", "greenscen/data/sites/sites.yaml")
+    site, at, year = site_id.partition("@")
+    entry = _entry(_sites(), site, "site", "greenscen/data/sites/sites.yaml")
+    if at:
+        years = {y["id"]: y for y in (entry.get("weather_years") or {}).get("years", [])}
+        entry = _entry(years, site_id, "weather year", "greenscen/data/sites/sites.yaml")
     return _read_bundled(SITES_DIR, entry["file"]).copy()
+
+
+def list_weather_years(site_id: str) -> list[str]:
+    """Return the ids of a bundled site's synthetic weather years (``ordos@wy01`` ...)."""
+    entry = _entry(_sites(), site_id, "site", "greenscen/data/sites/sites.yaml")
+    return [y["id"] for y in (entry.get("weather_years") or {}).get("years", [])]
 
 
 def load_shape(shape_id: str) -> pd.Series:

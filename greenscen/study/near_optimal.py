@@ -107,11 +107,35 @@ def near_optimal_ranges(session, slacks=(0.01, 0.05)) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def range_chart(ranges: pd.DataFrame, scenario: str | None = None, ax=None):
-    """Return the chart of near-optimal ranges: per capacity a bar from min to max per ε, the optimum marked."""
-    from greenscen.charts.style import finish_figure, new_figure
-    from greenscen.results.formatting import QUANTITY_LABELS  # noqa: F401 (labels of capacities)
+# chart labels (en, zh) of the near-optimal range chart
+RANGE_LABELS = {
+    "wind": ("wind", "风电"), "pv": ("pv", "光伏"), "storage_mw": ("storage power", "储能功率"),
+    "storage_mwh": ("storage energy", "储能容量"), "connection_mw": ("connection", "接网容量"),
+    "within": ("cost within {eps:.0%} of the optimum", "成本不超过最优 {eps:.0%}"),
+    "least": ("least-cost design", "最低成本方案"),
+    "xlabel": ("Capacity among near-optimal designs (MW; storage energy MWh)",
+               "近优方案的装机容量 (MW；储能容量 MWh)"),
+    "title": ("Near-optimal ranges: capacities of designs within ε of the least cost",
+              "近优区间：成本不超过最优 ε 的方案的装机容量"),
+    "source": ("modelling to generate alternatives, every rule in force",
+               "生成备选方案建模 (MGA)，全部规则约束"),
+}
 
+
+def _label(key: str, lang: str) -> str:
+    pair = RANGE_LABELS.get(key, (key, key))
+    return pair[0] if lang == "en" else pair[1]
+
+
+def range_chart(ranges: pd.DataFrame, scenario: str | None = None, ax=None, lang: str = "en"):
+    """Return the chart of near-optimal ranges: per capacity a bar from min to max per ε, the optimum marked.
+
+    ``lang`` is "en" or "zh" (labels; the Chinese font is the charts' CJK font).
+    """
+    from greenscen.charts.style import finish_figure, new_figure
+
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     fig, ax = new_figure(figsize=(9, 1.2 + 0.7 * ranges["capacity"].nunique()), ax=ax)
     caps = list(dict.fromkeys(ranges["capacity"]))
     slacks = sorted(ranges["slack"].unique(), reverse=True)
@@ -121,15 +145,14 @@ def range_chart(ranges: pd.DataFrame, scenario: str | None = None, ax=None):
         d = ranges[ranges["slack"] == eps].set_index("capacity").loc[caps]
         y = np.arange(len(caps)) + (j - (len(slacks) - 1) / 2) * h
         ax.barh(y, d["max"] - d["min"], left=d["min"], height=h * 0.9, color=colours[j % 4],
-                label=f"cost within {eps:.0%} of the optimum")  # fmt: skip
+                label=_label("within", lang).format(eps=eps))  # fmt: skip
         for yi, lo, hi in zip(y, d["min"], d["max"], strict=True):
             ax.text(hi, yi, f"  {lo:,.0f} – {hi:,.0f}", va="center", fontsize=7)
     d0 = ranges.drop_duplicates("capacity").set_index("capacity").loc[caps]
     ax.scatter(d0["optimum"], np.arange(len(caps)), marker="|", s=300, color="#C0392B", zorder=3,
-               label="least-cost design")  # fmt: skip
-    ax.set_yticks(np.arange(len(caps)), [f"{c} ({CAPACITY_UNITS.get(c, 'MW')})" for c in caps])
-    ax.set_xlabel("Capacity among near-optimal designs (MW; storage energy MWh)")
+               label=_label("least", lang))  # fmt: skip
+    ax.set_yticks(np.arange(len(caps)), [f"{_label(c, lang)} ({CAPACITY_UNITS.get(c, 'MW')})" for c in caps])
+    ax.set_xlabel(_label("xlabel", lang))
     ax.set_xlim(0, float(ranges["max"].max()) * 1.25)
     ax.legend(fontsize=8, loc="lower right")
-    return finish_figure(fig, "Near-optimal ranges: capacities of designs within ε of the least cost",
-                         "modelling to generate alternatives, every rule in force", scenario)  # fmt: skip
+    return finish_figure(fig, _label("title", lang), _label("source", lang), scenario, lang=lang)

@@ -217,8 +217,9 @@ def load_study(path: str | Path) -> Study:
         problems.append(f"resolution_h: expected a whole number of hours >= 1, found {_shown(res)}")
         res = data["resolution_h"] = None
     if data.get("weather_years") is not None:
-        problems.append("weather_years: not supported by this version of greenscen study; "
-                        "vary site.name with grid or variants instead")  # fmt: skip
+        problems.append("weather_years: not a study key in this version; to size on each weather year "
+                        "vary site.name (e.g. grid: {site.name: [ordos@wy01, ordos@wy02]}); to check one "
+                        "design on every year use greenscen.study.weather_years.check_design_across_years")  # fmt: skip
     base = _base(data, path, problems)
     common, grid = _mapping(data, "set", problems), _mapping(data, "grid", problems)
     named = _mapping(data, "variants", problems)

@@ -55,6 +55,7 @@ EXPECTED = {  # notebook prefix -> (chart cells, widget cells); guards the two p
     "03": (2, 0),
     "04": (6, 1),  # + carbon-finance rating and quarterly monitoring charts (issue 13)
     "05": (3, 1),
+    "06": (4, 0),  # tornado, scatter-frontier, rule share, near-optimal ranges (issue 12)
 }
 
 pytestmark = pytest.mark.slow

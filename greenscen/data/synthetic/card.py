@@ -53,6 +53,21 @@ def _shape_rows(shapes: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def _weather_year_rows(sites: list[dict[str, Any]]) -> str:
+    """Return the Markdown table of each site's weather years (full-load hours, h/yr)."""
+    lines = ["| Site | Years | PV full-load h: min / mean / max | Wind full-load h: min / mean / max |",
+             "|---|---|---|---|"]  # fmt: skip
+    for site in sites:
+        years = (site.get("weather_years") or {}).get("years") or []
+        if not years:
+            continue
+        pv = [y["pv_full_load_hours"] for y in years]
+        wind = [y["wind_full_load_hours"] for y in years]
+        lines.append(f"| {site['id']} | {len(years)} | {min(pv):,.0f} / {sum(pv) / len(pv):,.0f} / {max(pv):,.0f} "
+                     f"| {min(wind):,.0f} / {sum(wind) / len(wind):,.0f} / {max(wind):,.0f} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def render_data_card(
     sites: list[dict[str, Any]], shapes: list[dict[str, Any]], versions: dict[str, str]
 ) -> str:
@@ -102,6 +117,20 @@ values entered from general knowledge (assumption).
 "Achieved" is the sum of the rounded CSV column. The irradiance scale is the calibration
 factor on plane-of-array irradiance; a value near 1 means the cloud model alone already gave
 about the target.
+
+## Weather years (synthetic, assumption)
+Besides the typical year, each site has 10 further **synthetic weather years**,
+`sites/weather_years/<site_id>_wyNN.csv.gz` (same columns and convention), addressed in a
+scenario as `site.name: <site_id>@wyNN` (e.g. `ordos@wy03`) and listed by
+`greenscen.data.list_weather_years(site_id)`. Year k has its own hourly weather (every
+random stream seeded with `site.seed * 1000 + k`) and annual full-load hours drawn as
+`target x (1 + CV z)`, z standard normal from `default_rng([site.seed, 99])`, with
+**CV 3% for PV and 6% for wind: an assumption**, not calibrated against a published series
+of these sites (none is in `shared/reference/`); the calibration of each year then meets
+its drawn total. Use them to test whether a design sized on the typical year stays
+compliant in poorer years, not as a forecast of any particular year.
+
+{_weather_year_rows(sites)}
 
 ## Method: PV (per site)
 1. Sun position at mid-hour: `pvlib.solarposition.get_solarposition` (pvlib {versions.get("pvlib", "?")}).
