@@ -96,6 +96,15 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         ent.target.target_year,
         weights,
     )
+    basis, ne_eq, ng_eq = _energy_basis(scn, ent, years)
+    assessment = _assessment(scn, ent, years)
+    if str(rule_value("plan_unassessed_years", scn.rules)) == "skip":
+        # 004 第五条: a monitored or transition year is reported, not assessed; no purchase
+        # is planned for it (the target stays in the ledger and its shortfall is reported)
+        unassessed = [a != "assessed" for a in assessment]
+        plan_share = target["share"].where(~pd.Series(unassessed, index=target.index), 0.0)
+    else:
+        plan_share = target["share"]
     routes = ent.routes
     prices, prov = price_table(
         years,
@@ -148,6 +157,8 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             final_years,
             carried,
             unsync,
+            [ne_eq[years.index(y)] for y in closed],
+            [ng_eq[years.index(y)] for y in closed],
         )
         carried = float(pre["carried_out_total_mwh"].iloc[-1])
     plan = problem = None
@@ -173,7 +184,7 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         problem = PlanProblem(
             years=tuple(open_years),
             consumption_mwh=tuple(cons.loc[open_years]),
-            target_share=tuple(target["share"].loc[open_years]),
+            target_share=tuple(plan_share.loc[open_years]),
             direct_cost_yuan_per_mwh=tuple(prices["direct"].loc[open_years]),
             trading_premium_yuan_per_mwh=tuple(prices["trading"].loc[open_years]),
             certificate_price_yuan_per_mwh=tuple(prices["certificates"].loc[open_years]),
@@ -197,6 +208,8 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             carry_rule=rule,
             plan_final_years=final_years,
             carry_penalty_yuan_per_mwh=ent.carry_penalty_yuan_per_mwh,
+            non_electric_mwh_eq=tuple(ne_eq[i] for i in ix),
+            non_electric_green_mwh_eq=tuple(ng_eq[i] for i in ix),
         )
         plan = solve_plan(problem)
         single = single_route_costs(problem)
@@ -214,7 +227,10 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         final_years,
         ent.carried_in_mwh,
         unsync,
+        ne_eq,
+        ng_eq,
     )
+    ledger["share_basis"] = basis
     ledger["planned"] = [y in open_years for y in years]
     # clean share: all green (certificates count, 000 (六) names 绿证交易) plus other clean energy
     ledger["clean_share"] = (
@@ -241,8 +257,17 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
                     f"{y}: zero-carbon park: clean share {ledger['park_clean_share'].iloc[i]:.1%} "
                     f"on the way to the final {park_clean:.0%} (最终; binding from no year given)"
                 )
-    ledger["assessment"] = [assessment_status(ent.sector, y) for y in years]
+    ledger["assessment"] = assessment
+    ledger["shortfall_assessed"] = ~ledger["compliant"] & (ledger["assessment"] == "assessed")
+    for y, a, ok in zip(years, assessment, ledger["compliant"], strict=True):
+        if a != "assessed" and not ok:
+            notes.append(
+                f"{y}: {ent.sector} is {a} in {y} (004 第五条 / comment 2): its shortfall is "
+                "reported, not assessed"
+            )
     planned = ledger[ledger["planned"]]
+    if str(rule_value("plan_unassessed_years", scn.rules)) == "skip":
+        planned = planned[planned["assessment"] == "assessed"]
     if plan is not None and not planned["compliant"].all() and not ent.allow_planned_carry:
         bad = planned.loc[~planned["compliant"], "year"].tolist()
         raise ComplianceError(
@@ -257,6 +282,55 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         }
     )
     return ledger, plan, problem, single, prov, monthly, notes
+
+
+def _energy_basis(scn: ObligationScenario, ent: EnterpriseSpec, years: list[int]):
+    """Return per year the share basis and the non-electric energy and its renewable part (MWh-eq).
+
+    004 第四条: the share is of total energy (electric and non-electric). Under the ``energy``
+    basis (from ``enterprise_share_basis_from_year``) tce are converted with
+    ``electricity_tce_per_mwh``: MWh-eq = tce / factor; under ``electricity`` both are 0.
+    """
+    mode = str(rule_value("enterprise_share_basis", scn.rules))
+    if mode not in ("energy", "electricity"):
+        raise ScenarioError(
+            f"rules.enterprise_share_basis: expected energy or electricity, found {mode!r}"
+        )
+    start = int(rule_value("enterprise_share_basis_from_year", scn.rules))
+    factor = float(rule_value("electricity_tce_per_mwh", scn.rules))
+    if factor <= 0:
+        raise ScenarioError(
+            f"rules.electricity_tce_per_mwh: expected a factor > 0 tce/MWh, found {factor!r}"
+        )
+    ne = year_values(ent.non_electric_energy_tce, years)
+    ng = year_values(ent.non_electric_renewable_tce, years)
+    bad = [y for y, a, b in zip(years, ne, ng, strict=True) if b > a + 1e-9]
+    if bad:
+        raise ScenarioError(
+            f"enterprise.non_electric_renewable_tce: expected at most non_electric_energy_tce, "
+            f"found more in {bad}"
+        )
+    basis = ["energy" if mode == "energy" and y >= start else "electricity" for y in years]
+    ne_eq = [a / factor if b == "energy" else 0.0 for a, b in zip(ne, basis, strict=True)]
+    ng_eq = [a / factor if b == "energy" else 0.0 for a, b in zip(ng, basis, strict=True)]
+    return basis, ne_eq, ng_eq
+
+
+def _assessment(scn: ObligationScenario, ent: EnterpriseSpec, years: list[int]) -> list[str]:
+    """Return per year ``assessed``, ``monitored``, ``transition`` or ``not listed`` (004 第五条).
+
+    The national status of the sector (sector_targets.yaml) where listed; a year up to the
+    enterprise's ``transition_until`` is ``transition``. A year not listed nationally is
+    ``assessed``: the firm has a target that a regional notice (e.g. 1020号 (十一)) assesses.
+    """
+    out = []
+    for y in years:
+        if ent.transition_until is not None and y <= ent.transition_until:
+            out.append("transition")
+            continue
+        st = assessment_status(ent.sector, y)
+        out.append("assessed" if st == "not listed" else st)
+    return out
 
 
 def _entity_weights(scn, ent: EntitySpec, ys, weights) -> tuple[float, float, str, str]:

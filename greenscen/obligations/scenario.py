@@ -233,6 +233,13 @@ class EnterpriseSpec(_Strict):
     allow_planned_carry: bool = False
     carry_penalty_yuan_per_mwh: float = Field(0.0, ge=0)
     monthly_consumption_profile: list[float] | None = None
+    # 004 第四条: non-electric energy (heat, fuels; tce by year) and the renewable part of it
+    # (renewable heat/cooling, green H2/NH3/methanol, biofuels), for the energy basis of the share
+    non_electric_energy_tce: NonNegativeYearValues = 0.0
+    non_electric_renewable_tce: NonNegativeYearValues = 0.0
+    # 004 第五条 移行期間: last year of the sector's transition period (no length in the seed;
+    # user input); years up to it are reported, not assessed
+    transition_until: int | None = None
 
     @field_validator("monthly_consumption_profile")
     @classmethod

@@ -274,3 +274,82 @@ def test_class2_entities_assessed_combined():
     c = combined_class_assessment(led).iloc[0]
     assert c["entities"] == 2 and c["share_total"] == pytest.approx(0.75)
     assert c["shortfall_total_mwh"] == 0 and bool(c["compliant_combined"])
+
+
+# ---- 004 第四条: share of total energy; 第五条: transition periods, assessed vs monitored ----------
+
+
+def test_energy_basis_counts_non_electric_energy():
+    # 004 第四条 総エネルギー消費に占める割合: 1,000 MWh of electricity + 12.29 tce of fuel = 12.29 /
+    # 0.1229 = 100 MWh-eq; 30% of 1,100 = 330 MWh of green electricity, bought as certificates
+    # (5 < 30 yuan): 330 x 5 = 1,650 yuan. On the electricity basis 30% x 1,000 = 300.
+    scn = scenario_from_dict(_firm(non_electric_energy_tce=12.29))
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["share_basis"] == "energy"
+    assert r["obligation_total_mwh"] == pytest.approx(330)
+    assert r["certificates_mwh"] == pytest.approx(330)
+    assert r["cost_total_yuan"] == pytest.approx(1_650)
+    # green share on the energy basis (330 + 0) / 1,100 = 30%; of electricity 330 / 1,000 = 33%
+    assert r["green_share"] == pytest.approx(0.30)
+    assert r["green_share_electricity"] == pytest.approx(0.33)
+    raw = _firm(non_electric_energy_tce=12.29)
+    raw["rules"] = {"enterprise_share_basis": "electricity"}
+    assert run_obligations(scenario_from_dict(raw)).ledger.iloc[0][
+        "obligation_total_mwh"
+    ] == pytest.approx(300)
+
+
+def test_energy_basis_counts_renewable_non_electric_energy():
+    # green H2 / biofuel 6.145 tce = 50 MWh-eq counts: 0.30 x 1,100 - 50 = 280 MWh of green power
+    scn = scenario_from_dict(_firm(non_electric_energy_tce=12.29, non_electric_renewable_tce=6.145))
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["obligation_total_mwh"] == pytest.approx(280)
+    assert r["green_share"] == pytest.approx((280 + 50) / 1_100)
+    with pytest.raises(ScenarioError, match="non_electric_renewable_tce"):
+        run_obligations(
+            scenario_from_dict(_firm(non_electric_energy_tce=1, non_electric_renewable_tce=2))
+        )
+
+
+def test_2025_share_stays_on_the_electricity_basis():
+    # 1020号 三(五) 以绿证核算的绿电消费比例 (2025): electricity basis before 2026 -> 30% x 1,000 = 300
+    scn = scenario_from_dict(
+        _firm(first_year=2025, last_year=2025, target={"by_year": {2025: 0.30}},
+              non_electric_energy_tce=12.29)
+    )  # fmt: skip
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["share_basis"] == "electricity" and r["obligation_total_mwh"] == pytest.approx(300)
+
+
+def test_transition_period_is_reported_not_assessed():
+    # 004 第五条 移行期間: steel, transition to 2027, plan_unassessed_years skip -> nothing bought,
+    # the 300 MWh shortfall is reported but not an assessed breach (and no ComplianceError)
+    raw = _firm(sector="steel", transition_until=2027)
+    raw["rules"] = {"plan_unassessed_years": "skip"}
+    res = run_obligations(scenario_from_dict(raw))
+    r = res.ledger.iloc[0]
+    assert r["assessment"] == "transition"
+    assert r["certificates_mwh"] == pytest.approx(0, abs=1e-6)
+    assert r["shortfall_total_mwh"] == pytest.approx(300)
+    assert not r["shortfall_assessed"]
+    assert any("transition" in n and "not assessed" in n for n in res.notes)
+    # default (meet): the plan still meets the target in a transition year
+    raw["rules"] = {}
+    assert run_obligations(scenario_from_dict(raw)).ledger.iloc[0][
+        "certificates_mwh"
+    ] == pytest.approx(300)
+
+
+def test_steel_2025_monitored_aluminium_assessed_in_the_ledger():
+    # 004 comment 2: 2025 aluminium assessed; steel monitored. A closed 2025 with 200 of 300
+    # bought: steel's 100 MWh shortfall is not assessed, aluminium's is
+    def closed(sector):
+        raw = _firm(sector=sector, first_year=2025, last_year=2025,
+                    target={"by_year": {2025: 0.30}},
+                    closed_years={2025: {"certificates_mwh": 200}})  # fmt: skip
+        return run_obligations(scenario_from_dict(raw)).ledger.iloc[0]
+
+    s, a = closed("steel"), closed("electrolytic_aluminium")
+    assert s["assessment"] == "monitored" and not s["shortfall_assessed"]
+    assert a["assessment"] == "assessed" and a["shortfall_assessed"]
+    assert s["shortfall_total_mwh"] == pytest.approx(100)
