@@ -31,6 +31,8 @@ from greenscen.obligations.ledger import (
     allocate_guaranteed,
     combined_class_assessment,
     entity_ledger,
+    obligated_consumption_mwh,
+    share_losses,
 )
 from greenscen.obligations.plan import PlanProblem, PlanResult, single_route_costs, solve_plan
 from greenscen.obligations.prices import price_table
@@ -405,7 +407,7 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
         return None
     final_years = _plan_final_years(scn)
     alloc = _allocations(scn, weights)
-    frames, problems = [], []
+    frames, problems, per_entity = [], [], []
     for ent in scn.entities:
         if ent.kind == "captive_plant" and ent.off_grid and any(
             ys.guaranteed in ("allocated", "priority") for ys in ent.years
@@ -446,6 +448,11 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
             )  # fmt: skip
         if not eys:
             continue
+        per_entity.append((ent, eys))
+    if problems:
+        raise ScenarioError(problems)
+    per_entity = _with_shared_losses(scn, per_entity)
+    for ent, eys in per_entity:
         # 004 第二十二条's carry-over is written for provinces; entities follow 002 七(二)
         rule = ent.carry_over_rule or rule_value("carry_over_rule_entities", scn.rules)
         try:
@@ -454,7 +461,44 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
             problems.extend(f"entities.{ent.name}: {p}" for p in exc.problems)
     if problems:
         raise ScenarioError(problems)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    # 002 二(二): 超额完成的消纳责任权重折算的能源消费量不计入能耗考核 - the excess over the total
+    # weight, converted to tce (electricity_tce_per_mwh, an assumption: 002 names no factor)
+    factor = float(rule_value("electricity_tce_per_mwh", scn.rules))
+    on = bool(rule_value("excess_not_in_energy_assessment", scn.rules))
+    out["excess_energy_not_assessed_tce"] = out["excess_total_mwh"] * factor if on else 0.0
+    return out
+
+
+def _with_shared_losses(scn: ObligationScenario, per_entity):
+    """Return the entity-years with their shares of grid losses and plant own use (002 三(二))."""
+    if not scn.losses:
+        return per_entity
+    from dataclasses import replace
+
+    keys = {}
+    for _ent, eys in per_entity:
+        for ey in eys:
+            keys.setdefault((ey.province, ey.year), {})[ey.entity] = obligated_consumption_mwh(
+                ey.consumption_mwh, ey.exempt_agricultural_mwh, ey.exempt_heating_mwh
+            )
+    shares, problems = {}, []
+    for i, lo in enumerate(scn.losses):
+        takers = keys.get((lo.province, lo.year))
+        if not takers:
+            problems.append(
+                f"losses[{i}]: expected obligated entities in {lo.province} {lo.year}, found none"
+            )
+            continue
+        for name, mwh in share_losses(lo.grid_losses_mwh + lo.plant_own_use_mwh, takers).items():
+            shares[(name, lo.province, lo.year)] = shares.get((name, lo.province, lo.year), 0.0) + mwh
+    if problems:
+        raise ScenarioError(problems)
+    return [
+        (ent, [replace(ey, shared_losses_mwh=shares.get((ey.entity, ey.province, ey.year), 0.0))
+               for ey in eys])
+        for ent, eys in per_entity
+    ]  # fmt: skip
 
 
 def _with_sizing_link(scn: ObligationScenario, base_dir) -> ObligationScenario:

@@ -152,6 +152,17 @@ class AllocationSpec(_Strict):
     priority_consumption_mwh: dict[str, float] = Field(default_factory=dict)
 
 
+class LossesSpec(_Strict):
+    """Grid losses and plant own use of a province-year, shared by every obligated entity (002 三(二))."""
+
+    province: str
+    year: int
+    grid_losses_mwh: float = Field(0.0, ge=0)
+    plant_own_use_mwh: float = Field(0.0, ge=0)
+    status: str = "assumption"
+    source: str = "scenario value"
+
+
 class TargetSpec(_Strict):
     by_year: dict[int, float] = Field(default_factory=dict)
     extend: Literal["hold_last", "linear_to_target"] = "hold_last"
@@ -310,6 +321,7 @@ class ObligationScenario(_Strict):
     enterprise: EnterpriseSpec | None = None
     entities: list[EntitySpec] = Field(default_factory=list)
     allocation: list[AllocationSpec] = Field(default_factory=list)
+    losses: list[LossesSpec] = Field(default_factory=list)
     carbon: CarbonSpec = Field(default_factory=CarbonSpec)
     carbon_rating: CarbonRatingSpec | None = None
     monitoring: MonitoringSpec | None = None

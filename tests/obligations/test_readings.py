@@ -353,3 +353,52 @@ def test_steel_2025_monitored_aluminium_assessed_in_the_ledger():
     assert s["assessment"] == "monitored" and not s["shortfall_assessed"]
     assert a["assessment"] == "assessed" and a["shortfall_assessed"]
     assert s["shortfall_total_mwh"] == pytest.approx(100)
+
+
+# ---- 002 三(二) grid losses and plant own use; 002 二(二) excess in tce -------------------------
+
+
+def _sichuan(**top) -> dict:
+    """Two market users of 四川 2021 (weights 74% / 6% from the bundled table)."""
+    raw = {
+        "name": "t", "weights": {"provinces": ["四川"]},
+        "entities": [
+            {"name": "a", "kind": "market_user", "province": "四川",
+             "years": [{"year": 2021, "consumption_mwh": 3000,
+                        "market": {"hydro_mwh": 2600, "non_hydro_mwh": 200}}]},
+            {"name": "b", "kind": "market_user", "province": "四川",
+             "years": [{"year": 2021, "consumption_mwh": 1000, "exempt_agricultural_mwh": 200}]},
+        ],
+    }  # fmt: skip
+    raw.update(top)
+    return raw
+
+
+def test_grid_losses_and_own_use_shared_pro_rata():
+    # 002 三(二) 共同承担四川省内网损和厂用电量对应的消纳量: losses 300 + own use 80 = 380 MWh, shared
+    # by obligated consumption a 3,000 : b 800 -> a 300, b 80. Obligations 74% x 3,300 = 2,442
+    # and 74% x 880 = 651.2 (0.1: 2,220 and 592)
+    raw = _sichuan(losses=[{"province": "四川", "year": 2021, "grid_losses_mwh": 300,
+                            "plant_own_use_mwh": 80}])  # fmt: skip
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["a", "shared_losses_mwh"] == pytest.approx(300)
+    assert led.loc["b", "shared_losses_mwh"] == pytest.approx(80)
+    assert led.loc["a", "obligation_total_mwh"] == pytest.approx(2_442)
+    assert led.loc["b", "obligation_total_mwh"] == pytest.approx(651.2)
+    assert led.loc["b", "obligation_non_hydro_mwh"] == pytest.approx(0.06 * 880)
+    raw["losses"][0]["province"] = "云南"
+    with pytest.raises(ScenarioError, match="losses\\[0\\]"):
+        run_obligations(scenario_from_dict(raw))
+
+
+def test_excess_over_the_weight_converted_to_tce():
+    # 002 二(二) 超额完成…折算的能源消费量不计入能耗考核: a counts 2,800 against 74% x 3,000 = 2,220
+    # -> excess 580 MWh x 0.1229 tce/MWh = 71.282 tce; b has no excess -> 0
+    led = run_obligations(scenario_from_dict(_sichuan())).ledger.set_index("entity")
+    assert led.loc["a", "excess_total_mwh"] == pytest.approx(580)
+    assert led.loc["a", "excess_energy_not_assessed_tce"] == pytest.approx(71.282)
+    assert led.loc["b", "excess_energy_not_assessed_tce"] == 0
+    # with the 等价值 a user may give (e.g. 0.30 tce/MWh): 580 x 0.30 = 174
+    raw = _sichuan(rules={"electricity_tce_per_mwh": 0.30})
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["a", "excess_energy_not_assessed_tce"] == pytest.approx(174)
