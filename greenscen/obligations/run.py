@@ -26,6 +26,7 @@ from greenscen.obligations.enterprise import (
     target_path,
 )
 from greenscen.obligations.ledger import (
+    CLASS2_KINDS,
     EntityYear,
     Volumes,
     allocate_guaranteed,
@@ -565,10 +566,30 @@ def run_obligations(
     rating_table, rating_summary = _rating(scn, ledger)
     quarterly = _quarterly(scn, ledger, base_dir)
     class2 = combined_class_assessment(ent) if ent is not None else None
+    if class2 is not None and not ledger.empty:
+        ledger = _assessed_compliance(scn, ledger, class2)
     return ObligationResults(
         scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes),
         rating_table, rating_summary, quarterly, class2,
     )  # fmt: skip
+
+
+def _assessed_compliance(
+    scn: ObligationScenario, ledger: pd.DataFrame, class2: pd.DataFrame
+) -> pd.DataFrame:
+    """Add ``compliant_assessed``: own compliance, or the class-2 combined one (002 三(三)2)."""
+    mode = str(rule_value("class2_assessment", scn.rules))
+    if mode not in ("combined", "each"):
+        raise ScenarioError(f"rules.class2_assessment: expected combined or each, found {mode!r}")
+    out = ledger.copy()
+    out["compliant_assessed"] = out["compliant"]
+    if mode == "combined" and not class2.empty:
+        ok = class2.set_index(["province", "year"])["compliant_combined"]
+        is2 = out["kind"].isin(CLASS2_KINDS)
+        keys = list(zip(out.loc[is2, "province"], out.loc[is2, "year"], strict=True))
+        out.loc[is2, "compliant_assessed"] = [bool(ok.get(k, False)) for k in keys]
+    out["class2_assessment"] = [mode if k in CLASS2_KINDS else "" for k in out["kind"]]
+    return out
 
 
 def _rating(scn: ObligationScenario, ledger: pd.DataFrame):

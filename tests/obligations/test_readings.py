@@ -402,3 +402,22 @@ def test_excess_over_the_weight_converted_to_tce():
     raw = _sichuan(rules={"electricity_tce_per_mwh": 0.30})
     led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
     assert led.loc["a", "excess_energy_not_assessed_tce"] == pytest.approx(174)
+
+
+def test_class2_combined_assessment_in_the_run():
+    # 002 三(三)2 合并统计后 through the run: retailer counts 700 of 74% x 1,000 = 740 (40 short),
+    # market user 800 of 740; combined 1,500 >= 1,480 total, non-hydro 60 + 60 >= 6% x 2,000
+    # = 120 -> the retailer is compliant as assessed (combined), not on its own
+    def ent(name, kind, hydro):
+        return {"name": name, "kind": kind, "province": "四川",
+                "years": [{"year": 2021, "consumption_mwh": 1000,
+                           "market": {"hydro_mwh": hydro, "non_hydro_mwh": 60}}]}  # fmt: skip
+
+    raw = {"name": "t", "weights": {"provinces": ["四川"]},
+           "entities": [ent("r", "retailer", 640), ent("m", "market_user", 740)]}  # fmt: skip
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["r", "shortfall_total_mwh"] == pytest.approx(40)
+    assert not led.loc["r", "compliant"] and led.loc["r", "compliant_assessed"]
+    raw["rules"] = {"class2_assessment": "each"}
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert not led.loc["r", "compliant_assessed"]
