@@ -43,7 +43,7 @@ from greenscen.obligations.scenario import (
     ObligationScenario,
     year_values,
 )
-from greenscen.obligations.trajectories import project_many, project_pair
+from greenscen.obligations.trajectories import consistency_problems, project_many, project_pair
 from greenscen.obligations.weights import load_weights, lookup_weight
 
 
@@ -565,6 +565,12 @@ def run_obligations(
     ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     rating_table, rating_summary = _rating(scn, ledger)
     quarterly = _quarterly(scn, ledger, base_dir)
+    # 004 第十条 total >= non-hydro: contradictions in the table, and projections raised to it
+    provs = set(scn.weights.provinces) | {e.province for e in scn.entities}
+    if scn.enterprise is not None:
+        provs.add(scn.enterprise.province)
+    checked = consistency_problems(weights[weights["province"].isin(provs)], trajectories)
+    notes = [*notes, *(f"weights consistency: {p}" for p in checked)]
     class2 = combined_class_assessment(ent) if ent is not None else None
     if class2 is not None and not ledger.empty:
         ledger = _assessed_compliance(scn, ledger, class2)

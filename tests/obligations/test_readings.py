@@ -421,3 +421,20 @@ def test_class2_combined_assessment_in_the_run():
     raw["rules"] = {"class2_assessment": "each"}
     led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
     assert not led.loc["r", "compliant_assessed"]
+
+
+def test_consistency_check_lists_contradictions_and_raised_projections(weights):
+    # the bundled table's only year with total < non-hydro is the reprint row kept as "suspect"
+    # (山东 2021 11.0% < 12.5%); a table with total 20% < non-hydro 30% is listed; the run notes
+    # the projected totals raised to the non-hydro weight
+    from greenscen.obligations.trajectories import consistency_problems
+
+    assert [p for p in consistency_problems(weights) if "table total" in p] == [
+        "山东 2021: table total 11.0% < non-hydro 12.5%"
+    ]
+    bad = pd.DataFrame({"province": ["x", "x"], "year": [2030, 2030], "kind": ["total", "non_hydro"],
+                        "value": [0.20, 0.30], "status": ["published", "published"]})  # fmt: skip
+    assert consistency_problems(bad) == ["x 2030: table total 20.0% < non-hydro 30.0%"]
+    res = run_obligations(scenario_from_dict(_firm()))
+    raised = [n for n in res.notes if n.startswith("weights consistency: 内蒙古 hold_last 2025")]
+    assert raised and "004 第十条" in raised[0]
