@@ -268,6 +268,8 @@ def enterprise_ledger(
     plan_final_years: Sequence[int] = (),
     carried_in_mwh: float = 0.0,
     trading_unsynchronised_share: float = 0.0,
+    non_electric_mwh_eq: Sequence[float] | None = None,
+    non_electric_green_mwh_eq: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Return the year-by-year ledger of a firm's green share, one row per year.
 
@@ -294,6 +296,12 @@ def enterprise_ledger(
         Share of green power trading whose certificates are not delivered in step with the energy
         (「绿证与物理消纳绿电不同步」, 000 二(一)): counted as unbundled. Make-up trading (004 第二十二条:
         「又はその他の市場化された取引方式」) counts like trading.
+    non_electric_mwh_eq, non_electric_green_mwh_eq : sequence of float, optional
+        Per year, the firm's non-electric energy and its renewable part in MWh-equivalent (004
+        第四条 energy basis; 0 in a year on the electricity basis). The obligation becomes
+        share x (consumption + non-electric) - renewable non-electric (>= 0), and
+        ``green_share`` is (green + renewable non-electric) / (consumption + non-electric);
+        ``green_share_electricity`` is always green / consumption.
 
     Returns
     -------
@@ -314,7 +322,16 @@ def enterprise_ledger(
     df["target_share"] = target["share"].reindex(years).to_numpy(float)
     df["target_status"] = target["status"].reindex(years).to_numpy(str)
     df["target_source"] = target["source"].reindex(years).to_numpy(str)
-    df["obligation_total_mwh"] = df["target_share"] * df["consumption_mwh"]
+    zeros = [0.0] * len(years)
+    ne = np.asarray(non_electric_mwh_eq if non_electric_mwh_eq is not None else zeros, float)
+    ng = np.asarray(
+        non_electric_green_mwh_eq if non_electric_green_mwh_eq is not None else zeros, float
+    )
+    df["non_electric_mwh_eq"] = ne
+    df["non_electric_green_mwh_eq"] = ng
+    df["obligation_total_mwh"] = (df["target_share"] * (df["consumption_mwh"] + ne) - ng).clip(
+        lower=0.0
+    )
     for r in ROUTES:
         df[f"{r}_mwh"] = p[r].to_numpy(float)
     u = float(trading_unsynchronised_share)
@@ -322,7 +339,8 @@ def enterprise_ledger(
     df["bundled_mwh"] = (p["self_generated"] + p["direct"]).to_numpy(float) + (1 - u) * trade
     df["unbundled_mwh"] = p[list(UNBUNDLED_ROUTES)].sum(axis=1).to_numpy(float) + u * trade
     df["fulfilled_total_mwh"] = df["bundled_mwh"] + df["unbundled_mwh"]
-    df["green_share"] = df["fulfilled_total_mwh"] / df["consumption_mwh"]
+    df["green_share_electricity"] = df["fulfilled_total_mwh"] / df["consumption_mwh"]
+    df["green_share"] = (df["fulfilled_total_mwh"] + ng) / (df["consumption_mwh"] + ne)
     cf = carry_forward(
         years,
         df["obligation_total_mwh"],

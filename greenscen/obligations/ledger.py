@@ -5,6 +5,9 @@ retailer or market-buying user (by its supply, sales or consumption) or a firm w
 plant (by its consumption). Per year:
 
 - obligated consumption = consumption - agricultural - separately metered heating (002 三(二));
+  the obligated base adds the entity's share of the province's grid losses and plant own use
+  (002 三(二): 「各承担消纳责任的市场主体共同承担四川省内网损和厂用电量对应的消纳量」), shared pro rata to
+  obligated consumption (:func:`share_losses`);
 - obligation = total weight x obligated consumption, and non-hydro weight x obligated consumption
   (004 第十条);
 - fulfilment by route (002 五): allocated guaranteed-purchase energy and market purchases (main
@@ -75,6 +78,9 @@ class EntityYear:
     makeup_certificates: Volumes = field(default_factory=Volumes)
     weight_status: str = "published"
     weight_source: str = ""
+    # this entity's share of the province's grid losses and plant own use, MWh (002 三(二):
+    # 各承担消纳责任的市场主体共同承担四川省内网损和厂用电量对应的消纳量); added to its obligated base
+    shared_losses_mwh: float = 0.0
 
 
 def obligated_consumption_mwh(
@@ -138,6 +144,9 @@ def check_entity_year(ey: EntityYear) -> list[str]:
     except ScenarioError as exc:
         problems.extend(f"{where} {p}" for p in exc.problems)
         return problems
+    if ey.shared_losses_mwh < 0:
+        problems.append(f"{where} shared_losses_mwh: expected >= 0 MWh, found {ey.shared_losses_mwh:g}")
+    base += ey.shared_losses_mwh
     before_sale = counted_volumes(ey, with_makeup=False).total_mwh + ey.excess_sold.total_mwh
     sellable = max(0.0, before_sale - ey.weight_total * base)
     if ey.excess_sold.total_mwh > sellable + TOLERANCE_MWH:
@@ -151,9 +160,10 @@ def check_entity_year(ey: EntityYear) -> list[str]:
 
 def year_rows(ey: EntityYear) -> dict:
     """Return the ledger columns of one entity-year that do not depend on carry-over (MWh)."""
-    base = obligated_consumption_mwh(
+    own = obligated_consumption_mwh(
         ey.consumption_mwh, ey.exempt_agricultural_mwh, ey.exempt_heating_mwh
     )
+    base = own + ey.shared_losses_mwh
     row = {
         "entity": ey.entity,
         "kind": ey.kind,
@@ -161,6 +171,8 @@ def year_rows(ey: EntityYear) -> dict:
         "year": ey.year,
         "consumption_mwh": ey.consumption_mwh,
         "exempt_mwh": ey.exempt_agricultural_mwh + ey.exempt_heating_mwh,
+        "own_obligated_consumption_mwh": own,
+        "shared_losses_mwh": ey.shared_losses_mwh,
         "obligated_consumption_mwh": base,
         "weight_total": ey.weight_total,
         "weight_non_hydro": ey.weight_non_hydro,
@@ -293,6 +305,22 @@ def allocate_guaranteed(
     if market_total <= 0 and rest > TOLERANCE_MWH:
         out["unallocated"] = guaranteed.scaled(rest / pool)
     return out
+
+
+def share_losses(
+    losses_mwh: float, obligated_consumption_mwh: Mapping[str, float]
+) -> dict[str, float]:
+    """Return each entity's share of the province's grid losses and plant own use (MWh).
+
+    002 三(二) 「共同承担」 names no key; the share is pro rata to each entity's obligated
+    consumption (consumption less exempt volumes), an assumption (rules.yaml losses_sharing_key).
+    """
+    total = sum(obligated_consumption_mwh.values())
+    if losses_mwh < 0:
+        raise ScenarioError(f"losses: expected MWh >= 0, found {losses_mwh:g}")
+    if total <= 0:
+        return {k: 0.0 for k in obligated_consumption_mwh}
+    return {k: losses_mwh * v / total for k, v in obligated_consumption_mwh.items()}
 
 
 CLASS2_KINDS = ("retailer", "market_user")

@@ -68,6 +68,10 @@ class PlanProblem:
     carry_rule: str = "next_year"
     plan_final_years: tuple[int, ...] = ()
     carry_penalty_yuan_per_mwh: float = 0.0
+    # 004 第四条 energy basis (None = electricity basis): the year's non-electric energy and its
+    # renewable part, in MWh of electricity-equivalent (tce / electricity_tce_per_mwh)
+    non_electric_mwh_eq: tuple[float, ...] | None = None
+    non_electric_green_mwh_eq: tuple[float, ...] | None = None
 
     def per_year(self, name: str, default: float = 0.0) -> tuple[float, ...]:
         """Return the per-year tuple ``name``, or ``default`` for every year when it is None."""
@@ -75,8 +79,16 @@ class PlanProblem:
         return tuple(v) if v is not None else tuple(default for _ in self.years)
 
     def requirement_mwh(self) -> tuple[float, ...]:
-        """Return each year's own requirement, share x consumption (MWh)."""
-        return tuple(s * c for s, c in zip(self.target_share, self.consumption_mwh, strict=True))
+        """Return each year's own requirement of green electricity (MWh).
+
+        Electricity basis: share x consumption. Energy basis (004 第四条): share x (consumption +
+        non-electric) - renewable non-electric, in MWh-equivalent, never below 0.
+        """
+        ne, ng = self.per_year("non_electric_mwh_eq"), self.per_year("non_electric_green_mwh_eq")
+        return tuple(
+            max(0.0, s * (c + n) - g)
+            for s, c, n, g in zip(self.target_share, self.consumption_mwh, ne, ng, strict=True)
+        )
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ from greenscen.obligations.enterprise import (
     target_path,
 )
 from greenscen.obligations.ledger import (
+    CLASS2_KINDS,
     EntityYear,
     Volumes,
     allocate_guaranteed,
     combined_class_assessment,
     entity_ledger,
+    obligated_consumption_mwh,
+    share_losses,
 )
 from greenscen.obligations.plan import PlanProblem, PlanResult, single_route_costs, solve_plan
 from greenscen.obligations.prices import price_table
@@ -40,7 +43,7 @@ from greenscen.obligations.scenario import (
     ObligationScenario,
     year_values,
 )
-from greenscen.obligations.trajectories import project_many, project_pair
+from greenscen.obligations.trajectories import consistency_problems, project_many, project_pair
 from greenscen.obligations.weights import load_weights, lookup_weight
 
 
@@ -96,6 +99,15 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         ent.target.target_year,
         weights,
     )
+    basis, ne_eq, ng_eq = _energy_basis(scn, ent, years)
+    assessment = _assessment(scn, ent, years)
+    if str(rule_value("plan_unassessed_years", scn.rules)) == "skip":
+        # 004 第五条: a monitored or transition year is reported, not assessed; no purchase
+        # is planned for it (the target stays in the ledger and its shortfall is reported)
+        unassessed = [a != "assessed" for a in assessment]
+        plan_share = target["share"].where(~pd.Series(unassessed, index=target.index), 0.0)
+    else:
+        plan_share = target["share"]
     routes = ent.routes
     prices, prov = price_table(
         years,
@@ -148,6 +160,8 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             final_years,
             carried,
             unsync,
+            [ne_eq[years.index(y)] for y in closed],
+            [ng_eq[years.index(y)] for y in closed],
         )
         carried = float(pre["carried_out_total_mwh"].iloc[-1])
     plan = problem = None
@@ -173,7 +187,7 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         problem = PlanProblem(
             years=tuple(open_years),
             consumption_mwh=tuple(cons.loc[open_years]),
-            target_share=tuple(target["share"].loc[open_years]),
+            target_share=tuple(plan_share.loc[open_years]),
             direct_cost_yuan_per_mwh=tuple(prices["direct"].loc[open_years]),
             trading_premium_yuan_per_mwh=tuple(prices["trading"].loc[open_years]),
             certificate_price_yuan_per_mwh=tuple(prices["certificates"].loc[open_years]),
@@ -197,6 +211,8 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
             carry_rule=rule,
             plan_final_years=final_years,
             carry_penalty_yuan_per_mwh=ent.carry_penalty_yuan_per_mwh,
+            non_electric_mwh_eq=tuple(ne_eq[i] for i in ix),
+            non_electric_green_mwh_eq=tuple(ng_eq[i] for i in ix),
         )
         plan = solve_plan(problem)
         single = single_route_costs(problem)
@@ -214,7 +230,10 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         final_years,
         ent.carried_in_mwh,
         unsync,
+        ne_eq,
+        ng_eq,
     )
+    ledger["share_basis"] = basis
     ledger["planned"] = [y in open_years for y in years]
     # clean share: all green (certificates count, 000 (六) names 绿证交易) plus other clean energy
     ledger["clean_share"] = (
@@ -241,8 +260,17 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
                     f"{y}: zero-carbon park: clean share {ledger['park_clean_share'].iloc[i]:.1%} "
                     f"on the way to the final {park_clean:.0%} (最终; binding from no year given)"
                 )
-    ledger["assessment"] = [assessment_status(ent.sector, y) for y in years]
+    ledger["assessment"] = assessment
+    ledger["shortfall_assessed"] = ~ledger["compliant"] & (ledger["assessment"] == "assessed")
+    for y, a, ok in zip(years, assessment, ledger["compliant"], strict=True):
+        if a != "assessed" and not ok:
+            notes.append(
+                f"{y}: {ent.sector} is {a} in {y} (004 第五条 / comment 2): its shortfall is "
+                "reported, not assessed"
+            )
     planned = ledger[ledger["planned"]]
+    if str(rule_value("plan_unassessed_years", scn.rules)) == "skip":
+        planned = planned[planned["assessment"] == "assessed"]
     if plan is not None and not planned["compliant"].all() and not ent.allow_planned_carry:
         bad = planned.loc[~planned["compliant"], "year"].tolist()
         raise ComplianceError(
@@ -257,6 +285,55 @@ def _enterprise(scn: ObligationScenario, ent: EnterpriseSpec, weights: pd.DataFr
         }
     )
     return ledger, plan, problem, single, prov, monthly, notes
+
+
+def _energy_basis(scn: ObligationScenario, ent: EnterpriseSpec, years: list[int]):
+    """Return per year the share basis and the non-electric energy and its renewable part (MWh-eq).
+
+    004 第四条: the share is of total energy (electric and non-electric). Under the ``energy``
+    basis (from ``enterprise_share_basis_from_year``) tce are converted with
+    ``electricity_tce_per_mwh``: MWh-eq = tce / factor; under ``electricity`` both are 0.
+    """
+    mode = str(rule_value("enterprise_share_basis", scn.rules))
+    if mode not in ("energy", "electricity"):
+        raise ScenarioError(
+            f"rules.enterprise_share_basis: expected energy or electricity, found {mode!r}"
+        )
+    start = int(rule_value("enterprise_share_basis_from_year", scn.rules))
+    factor = float(rule_value("electricity_tce_per_mwh", scn.rules))
+    if factor <= 0:
+        raise ScenarioError(
+            f"rules.electricity_tce_per_mwh: expected a factor > 0 tce/MWh, found {factor!r}"
+        )
+    ne = year_values(ent.non_electric_energy_tce, years)
+    ng = year_values(ent.non_electric_renewable_tce, years)
+    bad = [y for y, a, b in zip(years, ne, ng, strict=True) if b > a + 1e-9]
+    if bad:
+        raise ScenarioError(
+            f"enterprise.non_electric_renewable_tce: expected at most non_electric_energy_tce, "
+            f"found more in {bad}"
+        )
+    basis = ["energy" if mode == "energy" and y >= start else "electricity" for y in years]
+    ne_eq = [a / factor if b == "energy" else 0.0 for a, b in zip(ne, basis, strict=True)]
+    ng_eq = [a / factor if b == "energy" else 0.0 for a, b in zip(ng, basis, strict=True)]
+    return basis, ne_eq, ng_eq
+
+
+def _assessment(scn: ObligationScenario, ent: EnterpriseSpec, years: list[int]) -> list[str]:
+    """Return per year ``assessed``, ``monitored``, ``transition`` or ``not listed`` (004 第五条).
+
+    The national status of the sector (sector_targets.yaml) where listed; a year up to the
+    enterprise's ``transition_until`` is ``transition``. A year not listed nationally is
+    ``assessed``: the firm has a target that a regional notice (e.g. 1020号 (十一)) assesses.
+    """
+    out = []
+    for y in years:
+        if ent.transition_until is not None and y <= ent.transition_until:
+            out.append("transition")
+            continue
+        st = assessment_status(ent.sector, y)
+        out.append("assessed" if st == "not listed" else st)
+    return out
 
 
 def _entity_weights(scn, ent: EntitySpec, ys, weights) -> tuple[float, float, str, str]:
@@ -331,7 +408,7 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
         return None
     final_years = _plan_final_years(scn)
     alloc = _allocations(scn, weights)
-    frames, problems = [], []
+    frames, problems, per_entity = [], [], []
     for ent in scn.entities:
         if ent.kind == "captive_plant" and ent.off_grid and any(
             ys.guaranteed in ("allocated", "priority") for ys in ent.years
@@ -372,6 +449,11 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
             )  # fmt: skip
         if not eys:
             continue
+        per_entity.append((ent, eys))
+    if problems:
+        raise ScenarioError(problems)
+    per_entity = _with_shared_losses(scn, per_entity)
+    for ent, eys in per_entity:
         # 004 第二十二条's carry-over is written for provinces; entities follow 002 七(二)
         rule = ent.carry_over_rule or rule_value("carry_over_rule_entities", scn.rules)
         try:
@@ -380,7 +462,44 @@ def _entities(scn: ObligationScenario, weights: pd.DataFrame) -> pd.DataFrame | 
             problems.extend(f"entities.{ent.name}: {p}" for p in exc.problems)
     if problems:
         raise ScenarioError(problems)
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    # 002 二(二): 超额完成的消纳责任权重折算的能源消费量不计入能耗考核 - the excess over the total
+    # weight, converted to tce (electricity_tce_per_mwh, an assumption: 002 names no factor)
+    factor = float(rule_value("electricity_tce_per_mwh", scn.rules))
+    on = bool(rule_value("excess_not_in_energy_assessment", scn.rules))
+    out["excess_energy_not_assessed_tce"] = out["excess_total_mwh"] * factor if on else 0.0
+    return out
+
+
+def _with_shared_losses(scn: ObligationScenario, per_entity):
+    """Return the entity-years with their shares of grid losses and plant own use (002 三(二))."""
+    if not scn.losses:
+        return per_entity
+    from dataclasses import replace
+
+    keys = {}
+    for _ent, eys in per_entity:
+        for ey in eys:
+            keys.setdefault((ey.province, ey.year), {})[ey.entity] = obligated_consumption_mwh(
+                ey.consumption_mwh, ey.exempt_agricultural_mwh, ey.exempt_heating_mwh
+            )
+    shares, problems = {}, []
+    for i, lo in enumerate(scn.losses):
+        takers = keys.get((lo.province, lo.year))
+        if not takers:
+            problems.append(
+                f"losses[{i}]: expected obligated entities in {lo.province} {lo.year}, found none"
+            )
+            continue
+        for name, mwh in share_losses(lo.grid_losses_mwh + lo.plant_own_use_mwh, takers).items():
+            shares[(name, lo.province, lo.year)] = shares.get((name, lo.province, lo.year), 0.0) + mwh
+    if problems:
+        raise ScenarioError(problems)
+    return [
+        (ent, [replace(ey, shared_losses_mwh=shares.get((ey.entity, ey.province, ey.year), 0.0))
+               for ey in eys])
+        for ent, eys in per_entity
+    ]  # fmt: skip
 
 
 def _with_sizing_link(scn: ObligationScenario, base_dir) -> ObligationScenario:
@@ -446,11 +565,37 @@ def run_obligations(
     ledger = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     rating_table, rating_summary = _rating(scn, ledger)
     quarterly = _quarterly(scn, ledger, base_dir)
+    # 004 第十条 total >= non-hydro: contradictions in the table, and projections raised to it
+    provs = set(scn.weights.provinces) | {e.province for e in scn.entities}
+    if scn.enterprise is not None:
+        provs.add(scn.enterprise.province)
+    checked = consistency_problems(weights[weights["province"].isin(provs)], trajectories)
+    notes = [*notes, *(f"weights consistency: {p}" for p in checked)]
     class2 = combined_class_assessment(ent) if ent is not None else None
+    if class2 is not None and not ledger.empty:
+        ledger = _assessed_compliance(scn, ledger, class2)
     return ObligationResults(
         scn, weights, trajectories, ledger, plan, problem, single, prices, monthly, tuple(notes),
         rating_table, rating_summary, quarterly, class2,
     )  # fmt: skip
+
+
+def _assessed_compliance(
+    scn: ObligationScenario, ledger: pd.DataFrame, class2: pd.DataFrame
+) -> pd.DataFrame:
+    """Add ``compliant_assessed``: own compliance, or the class-2 combined one (002 三(三)2)."""
+    mode = str(rule_value("class2_assessment", scn.rules))
+    if mode not in ("combined", "each"):
+        raise ScenarioError(f"rules.class2_assessment: expected combined or each, found {mode!r}")
+    out = ledger.copy()
+    out["compliant_assessed"] = out["compliant"]
+    if mode == "combined" and not class2.empty:
+        ok = class2.set_index(["province", "year"])["compliant_combined"]
+        is2 = out["kind"].isin(CLASS2_KINDS)
+        keys = list(zip(out.loc[is2, "province"], out.loc[is2, "year"], strict=True))
+        out.loc[is2, "compliant_assessed"] = [bool(ok.get(k, False)) for k in keys]
+    out["class2_assessment"] = [mode if k in CLASS2_KINDS else "" for k in out["kind"]]
+    return out
 
 
 def _rating(scn: ObligationScenario, ledger: pd.DataFrame):

@@ -152,6 +152,17 @@ class AllocationSpec(_Strict):
     priority_consumption_mwh: dict[str, float] = Field(default_factory=dict)
 
 
+class LossesSpec(_Strict):
+    """Grid losses and plant own use of a province-year, shared by every obligated entity (002 三(二))."""
+
+    province: str
+    year: int
+    grid_losses_mwh: float = Field(0.0, ge=0)
+    plant_own_use_mwh: float = Field(0.0, ge=0)
+    status: str = "assumption"
+    source: str = "scenario value"
+
+
 class TargetSpec(_Strict):
     by_year: dict[int, float] = Field(default_factory=dict)
     extend: Literal["hold_last", "linear_to_target"] = "hold_last"
@@ -233,6 +244,13 @@ class EnterpriseSpec(_Strict):
     allow_planned_carry: bool = False
     carry_penalty_yuan_per_mwh: float = Field(0.0, ge=0)
     monthly_consumption_profile: list[float] | None = None
+    # 004 第四条: non-electric energy (heat, fuels; tce by year) and the renewable part of it
+    # (renewable heat/cooling, green H2/NH3/methanol, biofuels), for the energy basis of the share
+    non_electric_energy_tce: NonNegativeYearValues = 0.0
+    non_electric_renewable_tce: NonNegativeYearValues = 0.0
+    # 004 第五条 移行期間: last year of the sector's transition period (no length in the seed;
+    # user input); years up to it are reported, not assessed
+    transition_until: int | None = None
 
     @field_validator("monthly_consumption_profile")
     @classmethod
@@ -303,6 +321,7 @@ class ObligationScenario(_Strict):
     enterprise: EnterpriseSpec | None = None
     entities: list[EntitySpec] = Field(default_factory=list)
     allocation: list[AllocationSpec] = Field(default_factory=list)
+    losses: list[LossesSpec] = Field(default_factory=list)
     carbon: CarbonSpec = Field(default_factory=CarbonSpec)
     carbon_rating: CarbonRatingSpec | None = None
     monitoring: MonitoringSpec | None = None

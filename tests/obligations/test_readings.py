@@ -274,3 +274,167 @@ def test_class2_entities_assessed_combined():
     c = combined_class_assessment(led).iloc[0]
     assert c["entities"] == 2 and c["share_total"] == pytest.approx(0.75)
     assert c["shortfall_total_mwh"] == 0 and bool(c["compliant_combined"])
+
+
+# ---- 004 第四条: share of total energy; 第五条: transition periods, assessed vs monitored ----------
+
+
+def test_energy_basis_counts_non_electric_energy():
+    # 004 第四条 総エネルギー消費に占める割合: 1,000 MWh of electricity + 12.29 tce of fuel = 12.29 /
+    # 0.1229 = 100 MWh-eq; 30% of 1,100 = 330 MWh of green electricity, bought as certificates
+    # (5 < 30 yuan): 330 x 5 = 1,650 yuan. On the electricity basis 30% x 1,000 = 300.
+    scn = scenario_from_dict(_firm(non_electric_energy_tce=12.29))
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["share_basis"] == "energy"
+    assert r["obligation_total_mwh"] == pytest.approx(330)
+    assert r["certificates_mwh"] == pytest.approx(330)
+    assert r["cost_total_yuan"] == pytest.approx(1_650)
+    # green share on the energy basis (330 + 0) / 1,100 = 30%; of electricity 330 / 1,000 = 33%
+    assert r["green_share"] == pytest.approx(0.30)
+    assert r["green_share_electricity"] == pytest.approx(0.33)
+    raw = _firm(non_electric_energy_tce=12.29)
+    raw["rules"] = {"enterprise_share_basis": "electricity"}
+    assert run_obligations(scenario_from_dict(raw)).ledger.iloc[0][
+        "obligation_total_mwh"
+    ] == pytest.approx(300)
+
+
+def test_energy_basis_counts_renewable_non_electric_energy():
+    # green H2 / biofuel 6.145 tce = 50 MWh-eq counts: 0.30 x 1,100 - 50 = 280 MWh of green power
+    scn = scenario_from_dict(_firm(non_electric_energy_tce=12.29, non_electric_renewable_tce=6.145))
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["obligation_total_mwh"] == pytest.approx(280)
+    assert r["green_share"] == pytest.approx((280 + 50) / 1_100)
+    with pytest.raises(ScenarioError, match="non_electric_renewable_tce"):
+        run_obligations(
+            scenario_from_dict(_firm(non_electric_energy_tce=1, non_electric_renewable_tce=2))
+        )
+
+
+def test_2025_share_stays_on_the_electricity_basis():
+    # 1020号 三(五) 以绿证核算的绿电消费比例 (2025): electricity basis before 2026 -> 30% x 1,000 = 300
+    scn = scenario_from_dict(
+        _firm(first_year=2025, last_year=2025, target={"by_year": {2025: 0.30}},
+              non_electric_energy_tce=12.29)
+    )  # fmt: skip
+    r = run_obligations(scn).ledger.iloc[0]
+    assert r["share_basis"] == "electricity" and r["obligation_total_mwh"] == pytest.approx(300)
+
+
+def test_transition_period_is_reported_not_assessed():
+    # 004 第五条 移行期間: steel, transition to 2027, plan_unassessed_years skip -> nothing bought,
+    # the 300 MWh shortfall is reported but not an assessed breach (and no ComplianceError)
+    raw = _firm(sector="steel", transition_until=2027)
+    raw["rules"] = {"plan_unassessed_years": "skip"}
+    res = run_obligations(scenario_from_dict(raw))
+    r = res.ledger.iloc[0]
+    assert r["assessment"] == "transition"
+    assert r["certificates_mwh"] == pytest.approx(0, abs=1e-6)
+    assert r["shortfall_total_mwh"] == pytest.approx(300)
+    assert not r["shortfall_assessed"]
+    assert any("transition" in n and "not assessed" in n for n in res.notes)
+    # default (meet): the plan still meets the target in a transition year
+    raw["rules"] = {}
+    assert run_obligations(scenario_from_dict(raw)).ledger.iloc[0][
+        "certificates_mwh"
+    ] == pytest.approx(300)
+
+
+def test_steel_2025_monitored_aluminium_assessed_in_the_ledger():
+    # 004 comment 2: 2025 aluminium assessed; steel monitored. A closed 2025 with 200 of 300
+    # bought: steel's 100 MWh shortfall is not assessed, aluminium's is
+    def closed(sector):
+        raw = _firm(sector=sector, first_year=2025, last_year=2025,
+                    target={"by_year": {2025: 0.30}},
+                    closed_years={2025: {"certificates_mwh": 200}})  # fmt: skip
+        return run_obligations(scenario_from_dict(raw)).ledger.iloc[0]
+
+    s, a = closed("steel"), closed("electrolytic_aluminium")
+    assert s["assessment"] == "monitored" and not s["shortfall_assessed"]
+    assert a["assessment"] == "assessed" and a["shortfall_assessed"]
+    assert s["shortfall_total_mwh"] == pytest.approx(100)
+
+
+# ---- 002 三(二) grid losses and plant own use; 002 二(二) excess in tce -------------------------
+
+
+def _sichuan(**top) -> dict:
+    """Two market users of 四川 2021 (weights 74% / 6% from the bundled table)."""
+    raw = {
+        "name": "t", "weights": {"provinces": ["四川"]},
+        "entities": [
+            {"name": "a", "kind": "market_user", "province": "四川",
+             "years": [{"year": 2021, "consumption_mwh": 3000,
+                        "market": {"hydro_mwh": 2600, "non_hydro_mwh": 200}}]},
+            {"name": "b", "kind": "market_user", "province": "四川",
+             "years": [{"year": 2021, "consumption_mwh": 1000, "exempt_agricultural_mwh": 200}]},
+        ],
+    }  # fmt: skip
+    raw.update(top)
+    return raw
+
+
+def test_grid_losses_and_own_use_shared_pro_rata():
+    # 002 三(二) 共同承担四川省内网损和厂用电量对应的消纳量: losses 300 + own use 80 = 380 MWh, shared
+    # by obligated consumption a 3,000 : b 800 -> a 300, b 80. Obligations 74% x 3,300 = 2,442
+    # and 74% x 880 = 651.2 (0.1: 2,220 and 592)
+    raw = _sichuan(losses=[{"province": "四川", "year": 2021, "grid_losses_mwh": 300,
+                            "plant_own_use_mwh": 80}])  # fmt: skip
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["a", "shared_losses_mwh"] == pytest.approx(300)
+    assert led.loc["b", "shared_losses_mwh"] == pytest.approx(80)
+    assert led.loc["a", "obligation_total_mwh"] == pytest.approx(2_442)
+    assert led.loc["b", "obligation_total_mwh"] == pytest.approx(651.2)
+    assert led.loc["b", "obligation_non_hydro_mwh"] == pytest.approx(0.06 * 880)
+    raw["losses"][0]["province"] = "云南"
+    with pytest.raises(ScenarioError, match="losses\\[0\\]"):
+        run_obligations(scenario_from_dict(raw))
+
+
+def test_excess_over_the_weight_converted_to_tce():
+    # 002 二(二) 超额完成…折算的能源消费量不计入能耗考核: a counts 2,800 against 74% x 3,000 = 2,220
+    # -> excess 580 MWh x 0.1229 tce/MWh = 71.282 tce; b has no excess -> 0
+    led = run_obligations(scenario_from_dict(_sichuan())).ledger.set_index("entity")
+    assert led.loc["a", "excess_total_mwh"] == pytest.approx(580)
+    assert led.loc["a", "excess_energy_not_assessed_tce"] == pytest.approx(71.282)
+    assert led.loc["b", "excess_energy_not_assessed_tce"] == 0
+    # with the 等价值 a user may give (e.g. 0.30 tce/MWh): 580 x 0.30 = 174
+    raw = _sichuan(rules={"electricity_tce_per_mwh": 0.30})
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["a", "excess_energy_not_assessed_tce"] == pytest.approx(174)
+
+
+def test_class2_combined_assessment_in_the_run():
+    # 002 三(三)2 合并统计后 through the run: retailer counts 700 of 74% x 1,000 = 740 (40 short),
+    # market user 800 of 740; combined 1,500 >= 1,480 total, non-hydro 60 + 60 >= 6% x 2,000
+    # = 120 -> the retailer is compliant as assessed (combined), not on its own
+    def ent(name, kind, hydro):
+        return {"name": name, "kind": kind, "province": "四川",
+                "years": [{"year": 2021, "consumption_mwh": 1000,
+                           "market": {"hydro_mwh": hydro, "non_hydro_mwh": 60}}]}  # fmt: skip
+
+    raw = {"name": "t", "weights": {"provinces": ["四川"]},
+           "entities": [ent("r", "retailer", 640), ent("m", "market_user", 740)]}  # fmt: skip
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert led.loc["r", "shortfall_total_mwh"] == pytest.approx(40)
+    assert not led.loc["r", "compliant"] and led.loc["r", "compliant_assessed"]
+    raw["rules"] = {"class2_assessment": "each"}
+    led = run_obligations(scenario_from_dict(raw)).ledger.set_index("entity")
+    assert not led.loc["r", "compliant_assessed"]
+
+
+def test_consistency_check_lists_contradictions_and_raised_projections(weights):
+    # the bundled table's only year with total < non-hydro is the reprint row kept as "suspect"
+    # (山东 2021 11.0% < 12.5%); a table with total 20% < non-hydro 30% is listed; the run notes
+    # the projected totals raised to the non-hydro weight
+    from greenscen.obligations.trajectories import consistency_problems
+
+    assert [p for p in consistency_problems(weights) if "table total" in p] == [
+        "山东 2021: table total 11.0% < non-hydro 12.5%"
+    ]
+    bad = pd.DataFrame({"province": ["x", "x"], "year": [2030, 2030], "kind": ["total", "non_hydro"],
+                        "value": [0.20, 0.30], "status": ["published", "published"]})  # fmt: skip
+    assert consistency_problems(bad) == ["x 2030: table total 20.0% < non-hydro 30.0%"]
+    res = run_obligations(scenario_from_dict(_firm()))
+    raised = [n for n in res.notes if n.startswith("weights consistency: 内蒙古 hold_last 2025")]
+    assert raised and "004 第十条" in raised[0]

@@ -29,16 +29,19 @@ def test_2025_closed_year_carries_shortfall(im):
 
 
 def test_2026_by_hand(im):
-    # share 30.7% + (40% - 30.7%) / 5 = 32.56% -> 0.3256 x 6,750,000 = 2,197,800 MWh
-    # + 72,250 carried in = 2,270,050 MWh; no direct yet; bundled >= half ->
-    # trading 1,135,025 (x 30 = 34,050,750) + certificates 1,135,025 (x 6 = 6,810,150)
-    # = 40,860,900 yuan
+    # share 30.7% + (40% - 30.7%) / 5 = 32.56%. Energy basis from 2026 (004 第四条): the
+    # scenario's 40,000 tce of fuel = 40,000 / 0.1229 = 325,468.67 MWh-eq, so the base is
+    # 7,075,468.67 and the obligation 0.3256 x 7,075,468.67 = 2,303,772.33 MWh (electricity
+    # basis: 2,197,800); + 72,250 carried in = 2,376,022.33 MWh; no direct yet; bundled >= half
+    # -> trading = certificates = 1,188,011.17, cost x (30 + 6) = 42,768,402.0 yuan
     r = im.ledger.set_index("year").loc[2026]
     assert r["target_share"] == pytest.approx(0.3256)
-    assert r["required_total_mwh"] == pytest.approx(2_270_050)
-    assert r["trading_mwh"] == pytest.approx(1_135_025)
-    assert r["certificates_mwh"] == pytest.approx(1_135_025)
-    assert r["cost_total_yuan"] == pytest.approx(40_860_900)
+    assert r["share_basis"] == "energy"
+    assert r["obligation_total_mwh"] == pytest.approx(2_303_772.33, abs=0.01)
+    assert r["required_total_mwh"] == pytest.approx(2_376_022.33, abs=0.01)
+    assert r["trading_mwh"] == pytest.approx(1_188_011.17, abs=0.01)
+    assert r["certificates_mwh"] == pytest.approx(1_188_011.17, abs=0.01)
+    assert r["cost_total_yuan"] == pytest.approx(42_768_402.0, abs=1)
     assert r["compliant"]
 
 
@@ -52,7 +55,7 @@ def test_plan_beats_every_single_route_and_no_shortfall_remains(im):
     planned = im.ledger[im.ledger["planned"]]
     assert planned["compliant"].all() and list(planned["year"]) == [2026, 2027, 2028, 2029, 2030]
     # monthly certificates: flat profile -> one twelfth each month
-    assert im.monthly_certificates[2026].iloc[0] == pytest.approx(1_135_025 / 12)
+    assert im.monthly_certificates[2026].iloc[0] == pytest.approx(1_188_011.17 / 12, abs=0.01)
 
 
 def test_sichuan_entities_ledger():
