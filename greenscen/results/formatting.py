@@ -32,7 +32,8 @@ _HEADERS = {
 QUANTITY_LABELS = {
     "wind": ("Wind", "风电"), "pv": ("PV", "光伏"),
     "storage_mw": ("Storage power", "储能功率"), "storage_mwh": ("Storage energy", "储能容量"),
-    "connection_mw": ("Grid connection", "接网容量"),
+    "connection_mw": ("Grid connection", "接网容量"), "biomass": ("Biomass", "生物质发电"),
+    "electrolyser_mw": ("Electrolyser", "电解槽"), "h2_storage_kg": ("Hydrogen storage", "储氢容量"),
     "export_ratio": ("Export ratio", "上网电量比例"),
     "self_consumption_share": ("Self-consumption share", "自发自用比例"),
     "generation_to_load_ratio": ("Generation / load", "发电量/用电量"),
@@ -46,6 +47,13 @@ PHYSICS_LABELS = {
     "storage_continuity": ("Storage continuity", "储能电量连续"),
     "storage_loops": ("No storage loops", "储能无同时充放"),
     "green_charging": ("Green charging", "绿电充电"),
+    "h2_mass_balance": ("Hydrogen mass balance", "氢气质量平衡"),
+    "h2_storage_flows": ("Hydrogen storage flows", "储氢充放"),
+    "h2_storage_loops": ("No hydrogen storage loops", "储氢无同时充放"),
+    "h2_production": ("Hydrogen production curve", "制氢电耗曲线"),
+    "electrolyser_limits": ("Electrolyser limits", "电解槽运行限值"),
+    "electrolyser_load": ("Electrolyser as load", "电解槽计入负荷"),
+    "h2_demand": ("Hydrogen demand met", "氢气需求满足"),
 }
 
 
@@ -53,7 +61,7 @@ def format_quantity(value, unit: str = "", lang: str = "en") -> str:
     """Return ``value`` in ``unit`` as a brief writes it (thousands separators, %, sensible decimals).
 
     Units: ``share``/``rate`` (a fraction, shown in %), ``MWh``, ``MW``, ``MWh/MWh``, ``kV``,
-    ``years``, ``yuan`` (millions above 1 million), ``yuan/MWh``; anything else 4 significant
+    ``years``, ``kg``, ``yuan`` (millions above 1 million), ``yuan/MWh``; anything else 4 significant
     digits. None and NaN show as an empty string; a residue below 1e-9 shows as 0. In Chinese
     money reads in 万元 / 亿元 as briefs write it.
     """
@@ -72,6 +80,8 @@ def format_quantity(value, unit: str = "", lang: str = "en") -> str:
         return f"{v:,.0f} MWh"
     if unit == "MW":
         return f"{v:,.1f} MW" if abs(v) >= 0.05 or v == 0 else f"{v:.3g} MW"
+    if unit == "kg":
+        return f"{v:,.0f} kg"
     if unit == "MWh/MWh":
         return f"{v:.2f}"
     if unit == "yuan" and lang == "zh":
@@ -83,6 +93,11 @@ def format_quantity(value, unit: str = "", lang: str = "en") -> str:
     if unit in ("kV", "years"):
         return f"{v:g} {unit}"
     return f"{v:.4g}" + (f" {unit}" if unit else "")
+
+
+def capacity_unit(key: str) -> str:
+    """Return the unit of a capacity key of the results (``*_kg`` kg, ``*_mwh`` MWh, else MW)."""
+    return "kg" if key.endswith("_kg") else "MWh" if key.endswith("_mwh") else "MW"
 
 
 def compliance_view(compliance: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -114,8 +129,8 @@ def headline_view(capacities: dict, ratios: dict, cost: dict, lang: str = "en") 
 
     rows = []
     for key, v in capacities.items():
-        unit = "MWh" if key.endswith("_mwh") else "MW"
-        name = label(key.removesuffix("_mw") if key in ("wind_mw", "pv_mw") else key, lang)
+        unit = capacity_unit(key)
+        name = label(key.removesuffix("_mw") if key in ("wind_mw", "pv_mw", "biomass_mw") else key, lang)
         rows.append((f"{name} ({'MWp' if key == 'pv_mw' else unit})", format_quantity(v, unit)
                      .removesuffix(f" {unit}")))  # fmt: skip
     for key, v in ratios.items():

@@ -19,6 +19,7 @@ CAPACITY_KEYS = {
     "storage_mw": "storage_mw",
     "storage_mwh": "storage_mwh",
     "connection_mw": "connection_mw",
+    "biomass": "biomass_mw",
     "electrolyser_mw": "electrolyser_mw",
     "h2_storage_kg": "h2_storage_kg",
 }

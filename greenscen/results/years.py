@@ -24,13 +24,13 @@ import pandas as pd
 import greenscen
 from greenscen.io.output import output_dir, write_json
 from greenscen.results.compliance import _failed
+from greenscen.results.result import CAPACITY_KEYS
 from greenscen.rules.registry import REGISTRY
 from greenscen.scenario.load import LoadedScenario
 
-CAPACITY_KEYS = {"wind": "wind_mw", "pv": "pv_mw", "storage_mw": "storage_mw",
-                 "storage_mwh": "storage_mwh", "connection_mw": "connection_mw"}  # fmt: skip
-BLOCK_KEYS = {"cap:wind": "wind_mw", "cap:pv": "pv_mw", "sto_p": "storage_mw",
-              "sto_e": "storage_mwh", "conn": "connection_mw"}  # fmt: skip
+BLOCK_KEYS = {"cap:wind": "wind_mw", "cap:pv": "pv_mw", "cap:biomass": "biomass_mw",
+              "sto_p": "storage_mw", "sto_e": "storage_mwh", "conn": "connection_mw",
+              "el_cap": "electrolyser_mw", "h2s_cap": "h2_storage_kg"}  # fmt: skip
 
 
 @dataclass

@@ -56,6 +56,17 @@ def test_headline_view_in_chinese():
     assert rows["上网电量比例"] == "30.4%" and rows["年化总成本"] == "3.90 亿元"
 
 
+def test_headline_view_of_hydrogen_and_biomass_capacities_in_their_units():
+    # hydrogen storage is kg, not MW; the electrolyser and biomass are MW, labelled by name
+    caps = {"biomass_mw": 10.0, "electrolyser_mw": 237.24, "h2_storage_kg": 15287.4}
+    cost = {"total_annual_yuan": 1.0, "cost_per_mwh_load_yuan": 1.0}
+    rows = dict(headline_view(caps, {}, cost).to_numpy().tolist())
+    assert rows["Hydrogen storage (kg)"] == "15,287"
+    assert rows["Electrolyser (MW)"] == "237.2" and rows["Biomass (MW)"] == "10.0"
+    zh = dict(headline_view(caps, {}, cost, "zh").to_numpy().tolist())
+    assert zh["储氢容量 (kg)"] == "15,287" and zh["电解槽 (MW)"] == "237.2"
+
+
 def test_progress_lines_on_a_terminal_and_silence_when_piped():
     out = io.StringIO()
     p = TerminalProgress(stream=out, enabled=True)
