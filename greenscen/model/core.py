@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from greenscen.base.params import SizingParams
+from greenscen.errors import Interrupted
 from greenscen.model.components import capacity_bounds
 from greenscen.model.linear import LinearProgram
 from greenscen.model.lp import SCALE, TUNABLE, build_lp, default_values
@@ -157,7 +158,10 @@ class SizingModel:
         if self.warm_start and not self.highs.solved:
             from greenscen.model.fast import exact_start
 
-            start = exact_start(self)
+            self.highs.arm()
+            start = exact_start(self)  # a cancel meanwhile reaches fast mode's models
+            if self.highs.cancel_requested:  # cancelled between two of fast mode's solves
+                raise Interrupted("the solve was cancelled")
             if start is not None:
                 out = self.highs.warm_solve(start[0], self.rules_in_play)
                 timings = {"warm_start_s": time.perf_counter() - t0 - (out[2] if out else 0.0)}

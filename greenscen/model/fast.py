@@ -364,10 +364,15 @@ def exact_start(exact: SizingModel, n_periods: int = DEFAULT_PERIODS) -> tuple[d
             fm.set_param(name, value)
     for name, value in exact.fixed.items():
         fm.fix_capacity(name, value)
+    exact.highs.on_cancel = fm.cancel  # exact.cancel() now stops fast mode's solves
     try:
+        if exact.highs.cancel_requested:
+            raise Interrupted("the solve was cancelled")
         sol = fm.solve()
     except (InfeasibleError, SolverError):
         return None
+    finally:
+        exact.highs.on_cancel = None
     lp, dlp = exact.lp, fm.dispatch_lp
     if lp.rows != dlp.rows or any(k not in dlp.cols for k in lp.cols):
         return None

@@ -45,6 +45,9 @@ class HighsLP:
         self.held: dict[int, tuple[float, float]] = {}
         self.tightened: dict[int, float] = {}
         self._cancel_requested = False
+        # Called by cancel(): forwards it to the models that solve for this one (fast mode's
+        # sizing and dispatch while they find exact mode's warm start).
+        self.on_cancel = None
         self._load()
 
     def _load(self) -> None:
@@ -163,6 +166,17 @@ class HighsLP:
         """Ask a running solve (in another thread) to stop; it raises :class:`Interrupted`."""
         self._cancel_requested = True
         self.h.cancelSolve()
+        if self.on_cancel is not None:
+            self.on_cancel()
+
+    @property
+    def cancel_requested(self) -> bool:
+        """True when cancel() was called since the last solve started."""
+        return self._cancel_requested
+
+    def arm(self) -> None:
+        """Forget an earlier cancel: a solve (or its warm start) begins now."""
+        self._cancel_requested = False
 
     def _run(self) -> None:
         """Run HiGHS in its worker thread and wait, so that Ctrl-C reaches us at once."""

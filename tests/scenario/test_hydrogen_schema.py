@@ -44,7 +44,6 @@ def _set(path, value):
     (_set(["hydrogen", "demand", "price_yuan_per_kg"], 20.0), ["exactly one of annual_t", "found annual_t=30000"]),
     (_set(["hydrogen", "electrolyser", "stack_life_years"], 10), ["stack_life_hours / stack_life_years", "found both"]),
     (lambda d: d["users"][1].pop("load"), ["users[1].load", "'ammonia'", "found none"]),
-    (_set(["planning"], {"last_year": 2030}), ["hydrogen:", "planning:", "not supported"]),
 ])  # fmt: skip
 def test_bad_hydrogen_input_exits_2_with_one_clear_message(tmp_path, change, words):
     rc, text = validate(tmp_path, change)
