@@ -275,6 +275,11 @@ def cli_run(
         from greenscen.results.hydrogen import hydrogen_lines
 
         print("\n".join(hydrogen_lines(result.extra["hydrogen"], lang)))
+    if "h2_loops" in result.extra:  # greenscen.model.hydrogen.burn_fixes
+        lp = result.extra["h2_loops"]
+        print(f"hydrogen: {lp['steps_closed']:,} step(s) closed in {lp['rounds']} re-solve(s) so that no step "
+              f"burns energy as load (hydrogen stored and drawn at once, power below the part-load "
+              f"curve); cost at most {100 * lp['gap_to_bound']:.3f}% above the burn-free optimum")  # fmt: skip
     print()
     print(compliance_view(result.compliance, lang).to_string(index=False))
     print(f"wrote {Path(out).resolve()}")

@@ -178,7 +178,20 @@ class SizingModel:
         sol.extra = {"backend": "arrays", "route": route}
         if info is not None:
             sol.extra["warm_start"] = info
+        if self.highs.loop_rounds:
+            h = self.highs
+            sol.extra["h2_loops"] = loop_report(h.loop_rounds, h.closed.size + h.closed_rows.size,
+                                                h.loop_bound, obj)  # fmt: skip
         return sol
+
+
+def loop_report(rounds: int, steps_closed: int, bound: float, objective: float) -> dict:
+    """What closing burning steps did (:func:`greenscen.model.hydrogen.burn_fixes`): re-solves,
+    step rows and columns closed, the LP's optimum (yuan/yr; burning allowed, so a lower bound
+    on the burn-free optimum) and the answer's relative gap to it (an upper bound on its
+    distance to the burn-free optimum). ``bound`` and ``objective`` in LP units."""
+    return {"rounds": rounds, "steps_closed": int(steps_closed), "lp_bound_yuan": bound / SCALE,
+            "gap_to_bound": (objective - bound) / max(abs(bound), SCALE)}  # fmt: skip
 
 
 def solution_from_lp(lp: LinearProgram, grid: TimeGrid, x: np.ndarray, objective: float,

@@ -139,3 +139,51 @@ def _storage_level(f: Formulation, q_in, q_out, dt) -> None:
     m.add_constraints("h2_day_link", day[(d + 1) % nd] - day - soc[last[seq]], "==", 0.0)
     m.add_constraints("h2_day_le_cap", day + smax[seq] - x["h2s_cap"], "<=", 0.0)
     m.add_constraints("h2_day_ge_0", day + smin[seq], ">=", 0.0)
+
+
+
+# A step "loops" when both flows exceed this share of the largest flow (kg/h); it "burns" when
+# its production is below the part-load curve by this share of the largest production. The
+# independent check (results.hydrogen) allows 1e-6 of the largest production per hour.
+LOOP_TOL = 1e-7
+# Rounds of closing burning steps and re-solving (each round only closes more).
+LOOP_ROUNDS = 8
+
+
+def burn_fixes(lp, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return (columns to close, curve rows to make equalities) so that no step burns energy.
+
+    Why: the hydrogen chain's energy is load, and the load counts in the rules (1.2×
+    generation cap, export ratio, self-consumption), so an LP may burn energy to raise the load
+    the rules are measured against. Two ways are open to it: storing and drawing the same kg in
+    one step (compression, c kWh/kg on q^in; seen at 12-hour steps on ``hydrogen_ammonia_2028``:
+    14,207 t/yr looped, 30,325 MWh of "load"), and, with a part-load curve, drawing power while
+    producing below the curve (h_t < min_k a_k·p_t + b_k·K_el). No linear row forbids either
+    (q^in·q^out = 0 and h = min_k(...) are not convex). So the solve (:meth:`HighsLP.solve`)
+    closes, at each step where both q^in_t and q^out_t are positive, the smaller one (the net
+    flow keeps its direction), and at each step below the curve makes the nearest segment's row
+    an equality (p_t stays within that segment, where the line is the curve), and re-solves
+    until no step burns: the optimum of the LP with those choices fixed, a heuristic of the MILP
+    with a binary per step, not a proof of its optimum (the LP's own optimum bounds it from
+    below; see ``loop_report``). Blocks of any prefix (planning regimes) are handled.
+    """
+    cols, rows = [], []
+    for key, s_in in lp.cols.items():
+        if not key.endswith("h2_in") or key[:-2] + "out" not in lp.cols:
+            continue
+        s_out = lp.cols[key[:-2] + "out"]
+        q_in, q_out = x[s_in], x[s_out]
+        tol = LOOP_TOL * max(1.0, float(q_in.max(initial=0.0)), float(q_out.max(initial=0.0)))
+        t = np.flatnonzero(np.minimum(q_in, q_out) > tol)
+        cols.append(np.where(q_in[t] >= q_out[t], s_out.start + t, s_in.start + t))
+    for key, s_h in lp.cols.items():
+        if not key.endswith("h2") or key + "_curve_0" not in lp.rows:
+            continue
+        names = [k for k in lp.rows if k.startswith(key + "_curve_") and k[len(key) + 7:].isdigit()]
+        gaps = np.array([lp.A[lp.rows[k]] @ x for k in names])  # <= 0; the max is the curve's
+        tol = LOOP_TOL * max(1.0, float(x[s_h].max(initial=0.0)))
+        nearest = gaps.argmax(axis=0)
+        t = np.flatnonzero(gaps.max(axis=0) < -tol)
+        rows.append(np.array([lp.rows[names[k]].start for k in nearest[t]], dtype=int) + t)
+    join = lambda a: np.concatenate(a).astype(np.int32) if a else np.zeros(0, dtype=np.int32)  # noqa: E731
+    return join(cols), join(rows)

@@ -19,11 +19,19 @@ whatever the user added to ``m.obj``.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from greenscen.base.params import SizingParams
 from greenscen.errors import InfeasibleError
 from greenscen.model.components import capacity_bounds
-from greenscen.model.core import Solution, capacity_block, check_tunable, solution_from_lp
+from greenscen.model.core import (
+    Solution,
+    capacity_block,
+    check_tunable,
+    loop_report,
+    solution_from_lp,
+)
+from greenscen.model.hydrogen import LOOP_ROUNDS, burn_fixes
 from greenscen.model.lp import build_lp, default_values
 from greenscen.model.pyomo_view import column_values, solve_pyomo, to_pyomo, update_pyomo
 from greenscen.model.solver import DEFAULT_HIGHS_OPTIONS
@@ -45,6 +53,7 @@ class PyomoSizingModel:
         self.lp = build_lp(params, self.grid, self.values)
         t1 = time.perf_counter()
         self.model = to_pyomo(self.lp)
+        self._closed_lp = None  # the LP as the last solve closed it against burning energy
         self.timings = {"lp_build_s": t1 - t0, "pyomo_build_s": time.perf_counter() - t1,
                         "build_s": time.perf_counter() - t0}  # fmt: skip
 
@@ -73,13 +82,34 @@ class PyomoSizingModel:
     def solve(self) -> Solution:
         """Solve; raise InfeasibleError or SolverError without a usable answer."""
         t0 = time.perf_counter()
+        if self._closed_lp is not None:  # the last solve's closures against burning energy
+            update_pyomo(self.model, self._closed_lp, self.lp)
+            self._closed_lp = None
+        rounds, bound, n_closed = 0, None, 0
         try:
             _, obj = solve_pyomo(self.model, self.options)
+            x = column_values(self.model)
+            for _ in range(LOOP_ROUNDS):  # as HighsLP._close_loops (model.hydrogen.burn_fixes)
+                cols, rows = burn_fixes(self.lp, x)
+                if not (cols.size or rows.size):
+                    break
+                before = self._closed_lp or self.lp
+                after = replace(before, col_lb=before.col_lb.copy(), col_ub=before.col_ub.copy(),
+                                row_lb=before.row_lb.copy())  # fmt: skip
+                after.col_lb[cols] = after.col_ub[cols] = 0.0
+                after.row_lb[rows] = after.row_ub[rows]
+                update_pyomo(self.model, before, after)
+                self._closed_lp = after
+                bound = obj if bound is None else bound
+                rounds, n_closed = rounds + 1, n_closed + cols.size + rows.size
+                _, obj = solve_pyomo(self.model, self.options)
+                x = column_values(self.model)
         except InfeasibleError as exc:
             raise InfeasibleError(exc.base_message, self.rules_in_play) from None
         solve_s = time.perf_counter() - t0
-        sol = solution_from_lp(self.lp, self.grid, column_values(self.model), obj,
-                                self.params.storage)
+        sol = solution_from_lp(self.lp, self.grid, x, obj, self.params.storage)
         sol.timings = dict(self.timings, solve_s=solve_s)
         sol.extra = {"backend": "pyomo"}
+        if rounds:
+            sol.extra["h2_loops"] = loop_report(rounds, n_closed, bound, obj)
         return sol

@@ -13,6 +13,7 @@ import highspy
 import numpy as np
 
 from greenscen.errors import Interrupted, check_solver_status
+from greenscen.model.hydrogen import LOOP_ROUNDS, burn_fixes
 from greenscen.model.linear import LinearProgram
 
 # Chosen by measurement on the full-year default scenario (benchmarks/results/latest.md):
@@ -69,6 +70,10 @@ class HighsLP:
         )  # fmt: skip
         for col, (lb, ub) in self.held.items():
             self.h.changeColBounds(col, lb, ub)
+        # hydrogen-storage flows closed by the last solve against loops (_close_loops)
+        self.closed = np.zeros(0, dtype=np.int32)
+        self.closed_rows = np.zeros(0, dtype=np.int32)
+        self.loop_rounds, self.loop_bound = 0, None
         for row, amount in self.tightened.items():
             self._tighten(row, amount)
         self.solved = False
@@ -194,6 +199,47 @@ class HighsLP:
             self._load()
             raise Interrupted("the solve was cancelled")
 
+    def _reopen(self) -> None:
+        """Give what the last solve closed against burning energy its LP bounds back."""
+        c, r = self.closed, self.closed_rows
+        if c.size:
+            self.h.changeColsBounds(c.size, c, self.lp.col_lb[c], self.lp.col_ub[c])
+        if r.size:
+            self.h.changeRowsBounds(r.size, r, self.lp.row_lb[r], self.lp.row_ub[r])
+        self.closed = np.zeros(0, dtype=np.int32)
+        self.closed_rows = np.zeros(0, dtype=np.int32)
+        self.loop_rounds = 0
+
+    def _close_loops(self, x: np.ndarray, rules_in_play=()) -> np.ndarray:
+        """Close, step by step, hydrogen stored and drawn at once and power drawn below the
+        part-load curve, and re-solve until no step burns energy (see
+        :func:`greenscen.model.hydrogen.burn_fixes`); return the values."""
+        for _ in range(LOOP_ROUNDS):
+            cols, rows = burn_fixes(self.lp, x)
+            if not (cols.size or rows.size):
+                break
+            if not self.loop_rounds:  # the LP's optimum: a lower bound on the burn-free one
+                self.loop_bound = float(self.h.getInfo().objective_function_value)
+            if cols.size:
+                self.closed = np.union1d(self.closed, cols).astype(np.int32)
+                zero = np.zeros(cols.size)
+                self.h.changeColsBounds(cols.size, cols, zero, zero)
+            if rows.size:  # the segment's row h - a·p - b·K <= 0 becomes == 0
+                self.closed_rows = np.union1d(self.closed_rows, rows).astype(np.int32)
+                self.h.changeRowsBounds(rows.size, rows, self.lp.row_ub[rows], self.lp.row_ub[rows])
+            self.set_options(RESOLVE_HIGHS_OPTIONS)  # dual simplex from the optimal basis
+            self._run()
+            status = self.h.getModelStatus()
+            if status != _OK and status not in _INFEASIBLE:
+                self.h.clearSolver()
+                self.set_options(self.options)
+                self._run()
+                status = self.h.getModelStatus()
+            check_solver_status(self.h.modelStatusToString(status), rules_in_play=rules_in_play)
+            self.loop_rounds += 1
+            x = np.asarray(self.h.getSolution().col_value, dtype=float)
+        return x
+
     def warm_solve(self, start: dict, rules_in_play=()) -> tuple[np.ndarray, float, float] | None:
         """Solve from a start basis; return (column values, objective, seconds), or None when
         the start does not lead to an optimum (the caller then solves cold with :meth:`solve`).
@@ -206,6 +252,7 @@ class HighsLP:
         An infeasible LP is not judged here: None, and the cold solve gives the verdict.
         """
         t0 = time.perf_counter()
+        self._reopen()
         fixed = {int(c): float(v) for c, v in start["fixed"].items()}
         try:
             for col, value in fixed.items():
@@ -231,6 +278,7 @@ class HighsLP:
             return None
         self.solved = True
         x = np.asarray(self.h.getSolution().col_value, dtype=float)
+        x = self._close_loops(x)
         return x, float(self.h.getInfo().objective_function_value), time.perf_counter() - t0
 
     def solve(self, rules_in_play=()) -> tuple[np.ndarray, float, float]:
@@ -243,6 +291,7 @@ class HighsLP:
         if warm:
             self.set_options(RESOLVE_HIGHS_OPTIONS)
         t0 = time.perf_counter()
+        self._reopen()
         self._run()
         status = self.h.getModelStatus()
         if warm and status != _OK and status not in _INFEASIBLE:
@@ -251,8 +300,8 @@ class HighsLP:
             self.reset()
             self._run()
             status = self.h.getModelStatus()
-        seconds = time.perf_counter() - t0
         check_solver_status(self.h.modelStatusToString(status), rules_in_play=rules_in_play)
         self.solved = True
         x = np.asarray(self.h.getSolution().col_value, dtype=float)
-        return x, float(self.h.getInfo().objective_function_value), seconds
+        x = self._close_loops(x, rules_in_play)
+        return x, float(self.h.getInfo().objective_function_value), time.perf_counter() - t0
