@@ -106,6 +106,10 @@ def result_row(result: SizingResult) -> dict:
     row.update(result.ratios())
     row["load_mwh"] = result.energy["load_mwh"]
     row["export_mwh"] = result.energy["export_mwh"]
+    h2 = result.extra.get("hydrogen")
+    if h2:  # a sized electrolyser: output, use and levelised cost (results.hydrogen)
+        for key in ("delivered_t_per_year", "full_load_hours", "lcoh_yuan_per_kg"):
+            row[key] = float(h2[key])
     row["compliant"] = result.compliant
     comp = result.compliance.set_index("rule")
     failed = [r for r, ok in comp["ok"].items() if ok is False]

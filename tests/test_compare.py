@@ -61,3 +61,18 @@ def test_variant_renames_and_aggregates():
     assert ls.scenario.time.resolution_h == 6
     again = variant(ls, {"year": 2031})
     assert again.scenario.year == 2031 and again.scenario.name == "default_2030"
+
+
+def test_a_sized_electrolyser_reports_its_hydrogen_and_cost_per_kg():
+    # the ammonia project delivers its 30,000 t/yr demand exactly (h2_annual + h2_annual_max);
+    # its LCOH is the hydrogen costs over the kg delivered, so it is the report's figure
+    from greenscen.run import run_scenario
+    from greenscen.scenario import load_scenario
+
+    path = SCENARIOS / "hydrogen_ammonia_2028.yaml"
+    row = compare_scenarios({"2028": path}, resolution_h=12).loc["2028"]
+    assert row["delivered_t_per_year"] == pytest.approx(30_000.0, rel=1e-6)
+    h2 = run_scenario(load_scenario(path, time={"resolution_h": 12})).extra["hydrogen"]
+    assert row["lcoh_yuan_per_kg"] == pytest.approx(h2["lcoh_yuan_per_kg"], rel=1e-9)
+    assert 0 < row["full_load_hours"] <= 8760
+    assert "lcoh_yuan_per_kg" not in compare_scenarios({"g": "bundled:default"}, resolution_h=12).columns
