@@ -22,7 +22,7 @@ part-load curve, h_t <= a_k·p_t + b_k·K_el for each segment k (a concave curve
 the lowest line, i.e. the curve); mass balance h_t = d_t + q^in_t − q^out_t; storage
 s_t = s_{t−1} + Δt·(q^in_t − q^out_t) cyclic, 0 <= s_t <= S (linked over typical periods
 as the battery, Kotzur et al. 2018); demand d_t >= floor_t (flat: the mean; band: min_share
-of it) with d_t <= ceiling, and Σ w_t·Δt·d_t = D per year, or a price per kg earned instead.
+of it; both times the delivery shape σ_t when one is given) with d_t <= ceiling, and Σ w_t·Δt·d_t = D per year, or a price per kg earned instead.
 
 The variable load L^v_t = p_t + c·q^in_t/1000 (c kWh/kg compression) enters the supply and
 green-supply rows, the import bound imp_t <= L_t + L^v_t and, as E_v, every annual rule row
@@ -40,6 +40,18 @@ from greenscen.model.linear import INF, LinExpr
 def demand_mean_kg_h(h, year_h: np.ndarray) -> float:
     """Mean delivery of an annual demand, kg/h: D / Σ w_t·Δt (8760 h on a scenario's grids)."""
     return h.demand_kg_per_year / float(np.sum(year_h))
+
+
+def demand_shape(grid) -> np.ndarray | float:
+    """Relative delivery per step, year-weighted mean 1 (``grid.h2_shape``); 1.0 when flat.
+
+    With it the mean delivery of step t is D·σ_t / Σ w_t·Δt and Σ w_t·Δt·σ_t = Σ w_t·Δt, so a
+    flat delivery along the shape meets the annual demand D exactly.
+    """
+    if grid.h2_shape is None:
+        return 1.0
+    yh = grid.year_h
+    return grid.h2_shape * (float(yh.sum()) / float(grid.h2_shape @ yh))
 
 
 def define_hydrogen(f: Formulation) -> None:
@@ -91,7 +103,7 @@ def _demand(f: Formulation, h) -> None:
         if h.max_kg_per_year is not None:
             m.add_constraints("h2_max", d.sum(yh), "<=", h.max_kg_per_year)
         return
-    mean = demand_mean_kg_h(h, yh)
+    mean = demand_mean_kg_h(h, yh) * demand_shape(f.grid)
     if h.demand_profile == "flat":
         floor, ceiling = mean, mean
     elif h.demand_profile == "band":
@@ -99,7 +111,7 @@ def _demand(f: Formulation, h) -> None:
     else:
         floor, ceiling = 0.0, None
     d = f.var("h2_d", n, 0.0, ceiling)
-    if floor > 0:
+    if np.any(np.asarray(floor) > 0):
         m.add_constraints("h2_demand", d.expr(), ">=", floor,
                           slack=f.penalty(LOCAL_SLACK_FACTOR * yh * per_kg), slack_ub=floor)  # fmt: skip
     if h.demand_profile != "flat":

@@ -35,6 +35,12 @@ def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
     data = pd.DataFrame({"load_mw": inputs.total_load_mw.to_numpy(dtype=float)}, index=inputs.index)
     for k in inputs.cf.columns:
         data[f"cf:{k}"] = inputs.cf[k].to_numpy(dtype=float)
+    shape = inputs.h2_demand_shape
+    if shape is not None and float(shape.max()) > float(shape.min()):
+        # a hydrogen delivery that varies between days (a weekly shape, a csv) is a feature
+        # of the day too: weekend days then fall in clusters of their own, and linked storage
+        # carries the weekend's hydrogen through the year's day sequence
+        data["h2_shape"] = shape.to_numpy(dtype=float)
     extremes = tsam.ExtremeConfig(
         method="append", max_period=["load_mw"], min_period=list(data.columns[1:])
     )
@@ -87,4 +93,5 @@ def typical_day_grid(
         energy_price=typical(inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float)),
         export_price=typical(inputs.export_price_yuan_per_mwh.to_numpy(dtype=float)),
         sequence=seq,
+        h2_shape=None if inputs.h2_demand_shape is None else typical(inputs.h2_demand_shape.to_numpy(dtype=float)),
     )

@@ -62,7 +62,7 @@ def format_quantity(value, unit: str = "", lang: str = "en") -> str:
 
     Units: ``share``/``rate`` (a fraction, shown in %), ``MWh``, ``MW``, ``MWh/MWh``, ``kV``,
     ``years``, ``kg``, ``yuan`` (millions above 1 million), ``yuan/MWh``; anything else 4 significant
-    digits. None and NaN show as an empty string; a residue below 1e-9 shows as 0. In Chinese
+    digits (whole numbers with separators from 1,000). None and NaN show as an empty string; a residue below 1e-9 shows as 0. In Chinese
     money reads in 万元 / 亿元 as briefs write it.
     """
     if value is None or isinstance(value, str):
@@ -92,7 +92,8 @@ def format_quantity(value, unit: str = "", lang: str = "en") -> str:
         return f"{v:,.1f} {'元/MWh' if lang == 'zh' else 'yuan/MWh'}"
     if unit in ("kV", "years"):
         return f"{v:g} {unit}"
-    return f"{v:.4g}" + (f" {unit}" if unit else "")
+    text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"  # 30,000 t/yr, not 3e+04
+    return text + (f" {unit}" if unit else "")
 
 
 def capacity_unit(key: str) -> str:

@@ -82,7 +82,7 @@ def hydrogen_summary(hourly: pd.DataFrame, capacities: dict, cost: dict, hp, ann
 
 
 def hydrogen_checks(hourly: pd.DataFrame, capacities: dict, hp, rules=None, annual_scale: float = 1.0,
-                    tol: float = 1e-6) -> list[dict]:  # fmt: skip
+                    tol: float = 1e-6, demand_shape=None) -> list[dict]:  # fmt: skip
     """Return the hydrogen rows of the compliance table, each recomputed from ``hourly``.
 
     - ``h2_mass_balance``: produced_t = delivered_t + (s_t − s_{t−1})/Δt (kg/h, cyclic);
@@ -92,7 +92,9 @@ def hydrogen_checks(hourly: pd.DataFrame, capacities: dict, hp, rules=None, annu
       1000·p_t/e or min_k(a_k·p_t + b_k·K_el) (kg/h): no power drawn without its hydrogen;
     - ``electrolyser_limits``: m·K_el <= p_t <= K_el (MW; the minimum only if it may not stop);
     - ``electrolyser_load``: the hydrogen user's load is p_t + c·q^in_t/1000 (MW);
-    - ``h2_demand``: Σ delivered·Δt per year >= the annual demand, and per step >= its floor;
+    - ``h2_demand``: Σ delivered·Δt per year >= the annual demand, and per step >= its floor
+      (flat: the mean, band: min_share of it, each times ``demand_shape`` scaled to a mean of
+      1 over the year when the demand has a shape: the scenario's shape on ``hourly``'s steps);
     - ``hydrogen_generation_cap``: E_A / (fixed loads + electrolyser + compression) <= r, with
       the electrolyser's own columns (三(一)), when the rule is in force.
     """
@@ -140,11 +142,17 @@ def hydrogen_checks(hourly: pd.DataFrame, capacities: dict, hp, rules=None, annu
     if hp.demand_kg_per_year is not None:
         got = float(deliv @ year_h)
         ok = got >= hp.demand_kg_per_year * (1 - tol)
-        step_floor = {"flat": 1.0, "band": hp.demand_min_share}.get(hp.demand_profile, 0.0)
-        step_floor *= hp.demand_kg_per_year / float(year_h.sum())
-        ok = ok and bool((deliv >= step_floor - kg_tol).all())
+        share = {"flat": 1.0, "band": hp.demand_min_share}.get(hp.demand_profile, 0.0)
+        step_floor = share * hp.demand_kg_per_year / float(year_h.sum())
+        if demand_shape is None:
+            floors, what = step_floor, f"every step >= {step_floor:.6g} kg/h"
+        else:
+            sigma = np.asarray(demand_shape, dtype=float)
+            floors = step_floor * sigma * float(year_h.sum()) / float(sigma @ year_h)
+            what = f"every step >= {share:.6g} x the shaped mean ({floors.min():.6g}-{floors.max():.6g} kg/h)"
+        ok = ok and bool((deliv >= floors - kg_tol).all())
         rows.append(_row("h2_demand", PHYSICS, got / 1000.0, hp.demand_kg_per_year / 1000.0, "t/yr", ok,
-                         "floor", f"delivered per year; every step >= {step_floor:.6g} kg/h"))
+                         "floor", f"delivered per year; {what}"))
     rule = rules.get("hydrogen_generation_cap") if rules is not None else None
     if rule is not None:
         r = float(rule.params.get("max_ratio"))

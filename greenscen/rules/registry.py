@@ -111,6 +111,11 @@ def rule_clause(name: str, ruleset: str = "inner_mongolia_multiuser") -> str | N
     return _clauses(ruleset).get(name)
 
 
+# the parts a rule is read again on (``hydrogen_generation_cap:electrolyser``: from the
+# electrolyser's own columns, greenscen.results.hydrogen)
+_PART_LABELS = {"electrolyser": ("electrolyser columns", "按电解槽实际用电")}
+
+
 def rule_label(name: str, lang: str = "en", ruleset: str = "inner_mongolia_multiuser",
                clause: bool = True) -> str:
     """Return a rule's short label in ``lang`` ("en" or "zh"), with its clause from the rule set.
@@ -120,7 +125,10 @@ def rule_label(name: str, lang: str = "en", ruleset: str = "inner_mongolia_multi
     >>> rule_label("peak_valley_limit", "zh", clause=False)
     '交换功率峰谷差率上限'
     """
-    r = REGISTRY.get(name)
+    base, _, part = name.partition(":")  # "rule:part": a second reading of the rule on one part
+    r = REGISTRY.get(base)
     text = (r.label_zh if lang == "zh" else r.label_en) if r else name
-    where = rule_clause(name, ruleset) if clause else None
+    if r is not None and part:
+        text += f" · {_PART_LABELS.get(part, (part, part))[lang == 'zh']}"
+    where = rule_clause(base, ruleset) if clause else None
     return f"{text} ({where})" if where else text

@@ -6,6 +6,7 @@ no ``load:`` of its own): its power is a decision of the sizing LP (``greenscen.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -94,6 +95,11 @@ class HydrogenDemandSpec(_Model):
     max_share: float = Field(1.0, ge=1)  # band: delivery <= max_share x mean
     price_yuan_per_kg: float | None = Field(None, gt=0)
     max_t: float | None = Field(None, gt=0)
+    # how delivery moves through time, relative (scaled to annual_t): 24 values by hour of
+    # day, 168 by hour of week (Monday 00:00 first), or an hourly profile file (csv, column)
+    shape: list[float] | None = None
+    csv: str | None = None
+    column: str | None = None
 
     @model_validator(mode="after")
     def _one(self):
@@ -103,6 +109,25 @@ class HydrogenDemandSpec(_Model):
                              f"price_yuan_per_kg={self.price_yuan_per_kg}")
         if self.profile == "band" and self.min_share > 1:
             raise ValueError(f"min_share: expected at most 1, found {self.min_share}")
+        shaped = self.shape is not None or self.csv is not None
+        if self.shape is not None and self.csv is not None:
+            raise ValueError("expected shape (24 or 168 values) or csv (an hourly file), not both; "
+                             f"found shape ({len(self.shape)} values) and csv={self.csv!r}")
+        if self.column is not None and self.csv is None:
+            raise ValueError(f"column: names a column of csv, but no csv is given (found column={self.column!r})")
+        if shaped and self.annual_t is None:
+            raise ValueError("shape/csv: a delivery shape needs annual_t (a demand), not a price")
+        if shaped and self.profile == "annual":
+            raise ValueError("shape/csv: expected profile flat (delivery follows the shape) or band "
+                             "(delivery within min_share..max_share of it); found profile annual, "
+                             "which has no per-step delivery to shape")
+        if self.shape is not None:
+            if len(self.shape) not in (24, 168):
+                raise ValueError(f"shape: expected 24 values (hour of day) or 168 (hour of week), "
+                                 f"found {len(self.shape)}")
+            if not all(math.isfinite(v) for v in self.shape) or min(self.shape) < 0 or sum(self.shape) <= 0:
+                raise ValueError(f"shape: expected values >= 0, not all 0; found min {min(self.shape)}, "
+                                 f"sum {sum(self.shape)}")
         return self
 
 

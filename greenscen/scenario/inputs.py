@@ -38,6 +38,9 @@ class ModelInputs:
         Length of each step in hours.
     energy_price_yuan_per_mwh, export_price_yuan_per_mwh : Series
         Grid energy price (time of use) and export price per step.
+    h2_demand_shape : Series, optional
+        Relative hydrogen delivery per step (``hydrogen.demand.shape`` or ``csv``; any scale,
+        the model scales it to the annual demand); None: flat.
     """
 
     load_mw: pd.DataFrame
@@ -46,6 +49,7 @@ class ModelInputs:
     energy_price_yuan_per_mwh: pd.Series
     export_price_yuan_per_mwh: pd.Series
     horizon: Horizon | None = None
+    h2_demand_shape: pd.Series | None = None
 
     @property
     def annual_scale(self) -> float:
@@ -97,7 +101,33 @@ def _user_profiles(ls: LoadedScenario) -> dict[str, pd.Series]:
         raise ScenarioError(f"site.csv: expected technologies wind, pv; found {unknown}", source=ls.source)
     for tech, rel in given.items():
         out[f"site.csv.{tech} ({rel})"] = read_profile_csv(_user_path(ls, rel), kind="capacity factor")
+    demand = sc.hydrogen.demand if sc.hydrogen is not None else None
+    if demand is not None and demand.csv is not None:
+        out[f"hydrogen.demand.csv ({demand.csv})"] = read_profile_csv(
+            _user_path(ls, demand.csv), column=demand.column, kind="load")
     return out
+
+
+def _h2_demand_shape(ls: LoadedScenario, idx: pd.DatetimeIndex,
+                     profiles: dict[str, pd.Series]) -> pd.Series | None:  # fmt: skip
+    """Return the relative hydrogen delivery per hour (None: flat), from shape or csv."""
+    demand = ls.scenario.hydrogen.demand if ls.scenario.hydrogen is not None else None
+    if demand is None or (demand.shape is None and demand.csv is None):
+        return None
+    if demand.csv is not None:
+        where = f"hydrogen.demand.csv ({demand.csv})"
+        values = profiles[where].to_numpy(dtype=float)
+        if not np.any(values > 0):
+            raise ScenarioError(f"{where}: expected a hydrogen delivery above 0 in some hour, found 0 "
+                                "in every hour", source=ls.source)  # fmt: skip
+    else:
+        shape = np.asarray(demand.shape, dtype=float)
+        at = idx.hour if len(shape) == 24 else idx.dayofweek * 24 + idx.hour
+        values = shape[np.asarray(at)]
+        if not np.any(values > 0):  # a 168-value shape on a horizon of its zero days only
+            raise ScenarioError("hydrogen.demand.shape: expected a delivery above 0 in some hour of the "
+                                f"horizon, found 0 in every hour of {_span(idx)}", source=ls.source)
+    return pd.Series(values, index=idx, name="h2_demand_shape")
 
 
 def _span(index: pd.DatetimeIndex) -> str:
@@ -233,6 +263,7 @@ def build_inputs(ls: LoadedScenario) -> ModelInputs:
             float(sc.tariff.export_price_yuan_per_mwh), index=idx, name="export_price"
         ),
         horizon=horizon_of(idx, 1.0, typical_year),
+        h2_demand_shape=_h2_demand_shape(ls, idx, profiles),
     )
     if sc.time.resolution_h > 1:
         return _aggregate(hourly, sc.time.resolution_h)
@@ -262,6 +293,7 @@ def _aggregate(inp: ModelInputs, hours: int) -> ModelInputs:
         energy_price_yuan_per_mwh=avg(inp.energy_price_yuan_per_mwh),
         export_price_yuan_per_mwh=avg(inp.export_price_yuan_per_mwh),
         horizon=inp.horizon,
+        h2_demand_shape=avg(inp.h2_demand_shape) if inp.h2_demand_shape is not None else None,
     )
 
 

@@ -44,6 +44,16 @@ def _set(path, value):
     (_set(["hydrogen", "demand", "price_yuan_per_kg"], 20.0), ["exactly one of annual_t", "found annual_t=30000"]),
     (_set(["hydrogen", "electrolyser", "stack_life_years"], 10), ["stack_life_hours / stack_life_years", "found both"]),
     (lambda d: d["users"][1].pop("load"), ["users[1].load", "'ammonia'", "found none"]),
+    (_set(["hydrogen", "demand", "shape"], [1.0] * 10), ["hydrogen.demand", "shape", "24 values", "found 10"]),
+    (_set(["hydrogen", "demand", "shape"], [-1.0] + [1.0] * 23), ["shape", "values >= 0", "found min -1"]),
+    (_set(["hydrogen", "demand", "shape"], [0.0] * 168), ["shape", "not all 0", "sum 0"]),
+    (lambda d: d["hydrogen"]["demand"].update(shape=[1.0] * 24, profile="annual"),
+     ["shape/csv", "expected profile flat", "found profile annual"]),
+    (lambda d: d["hydrogen"]["demand"].update(shape=[1.0] * 24, csv="h2.csv"),
+     ["not both", "found shape (24 values) and csv='h2.csv'"]),
+    (_set(["hydrogen", "demand", "column"], "h2"), ["column", "no csv", "found column='h2'"]),
+    (lambda d: d["hydrogen"]["demand"].update(shape=[1.0] * 24, annual_t=None, price_yuan_per_kg=20.0),
+     ["shape/csv", "needs annual_t"]),
 ])  # fmt: skip
 def test_bad_hydrogen_input_exits_2_with_one_clear_message(tmp_path, change, words):
     rc, text = validate(tmp_path, change)
