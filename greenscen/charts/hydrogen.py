@@ -21,6 +21,7 @@ _T = {
     "renewable": ("Renewable output (MW)", "新能源可用出力 (MW)"),
     "electrolyser": ("Electrolyser power (MW)", "电解槽功率 (MW)"),
     "power": ("Power (MW)", "功率 (MW)"),
+    "delivered": ("Hydrogen delivered (t/h)", "供氢量 (t/h)"),
     "yuan_kg": ("yuan/kg", "元/kg"),
     "kg": ("Hydrogen in storage (t)", "储氢量 (t)"),
     "electricity": ("Electricity", "电力"),
@@ -35,18 +36,39 @@ def _t(key: str, lang: str) -> str:
 
 
 def electrolyser_week(hourly: pd.DataFrame, start=None, ax=None, lang="en", scenario=None):
-    """Return a figure of one week's electrolyser power against the renewable output (MW)."""
+    """Return a figure of one week's electrolyser power against the renewable output (MW),
+    with the hydrogen delivered to the user (t/h, right axis): the downstream plant's shape."""
     start = pd.Timestamp(start) if start is not None else sample_week_start(hourly.index)
     week = hourly.loc[start: start + pd.Timedelta(days=7) - pd.Timedelta(seconds=1)]
+    # each step holds to its end: repeat the last value at the end of the week
+    end = week.index[-1] + pd.Timedelta(hours=float(week["duration_h"].iloc[-1])) if "duration_h" in week else (
+        week.index[-1])  # fmt: skip
+    t = week.index.append(pd.DatetimeIndex([end]))
+
+    def held(col):
+        v = week[col].to_numpy(dtype=float)
+        return np.append(v, v[-1])
+
     fig, ax = new_figure(figsize=(10, 4.4), ax=ax)
-    ax.fill_between(week.index, 0, week["available_mw"], step="post", color=PALETTE["pv"], alpha=0.6,
+    ax.fill_between(t, 0, held("available_mw"), step="post", color=PALETTE["pv"], alpha=0.6,
                     lw=0, label=_t("renewable", lang))  # fmt: skip
-    ax.step(week.index, week["electrolyser_mw"], where="post", color=PALETTE["load"], lw=1.6,
+    ax.step(t, held("electrolyser_mw"), where="post", color=PALETTE["load"], lw=1.6,
             label=_t("electrolyser", lang))  # fmt: skip
     ax.set_ylabel(_t("power", lang))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return finish_figure(fig, _t("week", lang) + f" ({start:%Y-%m-%d})", "source_sizing",
-                         scenario=scenario, lang=lang)  # fmt: skip
+    handles, labels = ax.get_legend_handles_labels()
+    if "h2_delivered_kg_h" in week:
+        right = ax.twinx()
+        right.step(t, held("h2_delivered_kg_h") / 1000.0, where="post", color=PALETTE["storage"], lw=1.2,
+                   ls="--", label=_t("delivered", lang))  # fmt: skip
+        right.set_ylabel(_t("delivered", lang))
+        right.set_ylim(bottom=0)
+        right.spines["right"].set_visible(True)
+        h2, l2 = right.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    ax.set_ylim(bottom=0)
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.08, 1.0), fontsize=8)
+    title = _t("week", lang) + (f"（{start:%Y-%m-%d} 起一周）" if lang == "zh" else f" (week from {start:%Y-%m-%d})")
+    return finish_figure(fig, title, "source_sizing", scenario=scenario, lang=lang)
 
 
 def lcoh_components(h2: dict, ax=None, lang="en", scenario=None):
