@@ -8,7 +8,7 @@ import pytest
 import greenscen.run as run_module
 from greenscen.errors import ComplianceError
 from greenscen.model.core import SizingModel, Solution
-from greenscen.model.fast import FastSizingModel, slack_misses, typical_day_grid
+from greenscen.model.fast import FastSizingModel, _days_to_add, slack_misses, typical_day_grid
 from greenscen.run import assemble_result, resolve, run_scenario
 from greenscen.scenario.load import load_scenario
 
@@ -140,3 +140,14 @@ def test_repair_makes_the_whole_run_of_missed_days_typical_in_one_round(default)
     assert len(steps) == 1 and "exact" not in steps
     exact = SizingModel(inputs, params, warm_start=False).solve()
     assert sol.objective_yuan == pytest.approx(exact.objective_yuan, rel=1e-6)
+
+
+def test_days_to_add_walks_back_to_the_previous_typical_day_at_most_two_weeks():
+    # day 100 missed, day 95 typical already: days 100 and 99..96 (back to 95)
+    assert _days_to_add([100], [95], 365) == [100, 99, 98, 97, 96]
+    # no typical day before it: the missed day and the MAX_RUN_DAYS (14) days before it,
+    # not the whole year (0.1 of this walk made all 365 days typical)
+    assert _days_to_add([100], [], 365) == [100, *range(99, 85, -1)]
+    # the walk wraps over the year's start (storage is cyclic) and stops at days just added
+    assert _days_to_add([1, 3], [], 365) == [1, 3, 0, 364, 363, 362, 361, 360, 359, 358, 357, 356,
+                                              355, 354, 353, 352, 2]  # fmt: skip
