@@ -21,6 +21,8 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from greenscen.base.params import SizingParams
 from greenscen.errors import InfeasibleError
 from greenscen.model.components import capacity_bounds
@@ -89,11 +91,14 @@ class PyomoSizingModel:
         try:
             _, obj = solve_pyomo(self.model, self.options)
             x = column_values(self.model)
-            for _ in range(LOOP_ROUNDS):  # as HighsLP._close_loops (model.hydrogen.burn_fixes)
+            for i in range(LOOP_ROUNDS + 1 if LOOP_ROUNDS else 0):  # as HighsLP._close_loops (model.hydrogen.burn_fixes)
                 cols, rows = burn_fixes(self.lp, x)
                 if not (cols.size or rows.size):
                     break
                 before = self._closed_lp or self.lp
+                if i == LOOP_ROUNDS:  # every step's one way (see burn_fixes)
+                    shut = np.flatnonzero((before.col_ub == 0.0) & (self.lp.col_ub != 0.0))
+                    cols, rows = burn_fixes(self.lp, x, closed=shut)
                 after = replace(before, col_lb=before.col_lb.copy(), col_ub=before.col_ub.copy(),
                                 row_lb=before.row_lb.copy())  # fmt: skip
                 after.col_lb[cols] = after.col_ub[cols] = 0.0
