@@ -72,7 +72,7 @@ def bench(n: int, workers: int) -> dict:
     }
 
 
-def section(results: list[dict], when: str) -> str:
+def section(results: list[dict], when: str, note: str = "") -> str:
     """Return the markdown section of the study benchmark."""
     lines = [
         BEGIN,
@@ -81,7 +81,7 @@ def section(results: list[dict], when: str) -> str:
         "Full year hourly; each variant sized on typical days and dispatched and verified on the "
         "full-year hourly dispatch (fast mode), 4 parameters sampled (wind, PV, storage-energy "
         "capex, self-consumption floor); local Dask cluster of worker processes, 1 thread each. "
-        "The machine (2 cores) was shared with other engineers' jobs during the run.",
+        + note,
         "",
         "| workers | variants | wall | variants/min | median s per variant (solve) | p90 s | "
         "solved / compliant | session builds | peak memory per worker |",
@@ -102,6 +102,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=500, help="variants on 2 workers")
     ap.add_argument("--n1", type=int, default=100, help="variants on 1 worker")
+    ap.add_argument("--note", default="", help="a sentence on the machine's state during the run")
     a = ap.parse_args(argv)
     results = [bench(a.n, 2), bench(a.n1, 1)]
     for r in results:
@@ -113,8 +114,8 @@ def main(argv=None) -> int:
     md = md_path.read_text(encoding="utf-8") if md_path.exists() else ""
     if BEGIN in md:
         md = md[: md.index(BEGIN)] + md[md.index(END) + len(END) + 1 :]
-    md_path.write_text(md.rstrip("\n") + "\n\n" + section(results, when), encoding="utf-8")
-    print(section(results, when))
+    md_path.write_text(md.rstrip("\n") + "\n\n" + section(results, when, a.note), encoding="utf-8")
+    print(section(results, when, a.note))
     return 0
 
 

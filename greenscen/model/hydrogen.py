@@ -162,7 +162,8 @@ LOOP_TOL = 1e-7
 LOOP_ROUNDS = 8
 
 
-def burn_fixes(lp, x: np.ndarray, closed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def burn_fixes(lp, x: np.ndarray, closed: np.ndarray | None = None,
+               closed_rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """Return (columns to close, curve rows to make equalities) so that no step burns energy.
 
     Why: the hydrogen chain's energy is load, and the load counts in the rules (1.2×
@@ -179,12 +180,15 @@ def burn_fixes(lp, x: np.ndarray, closed: np.ndarray | None = None) -> tuple[np.
     with a binary per step, not a proof of its optimum (the LP's own optimum bounds it from
     below; see ``loop_report``). Blocks of any prefix (planning regimes) are handled.
 
-    With ``closed`` (the flow columns closed so far) every step is closed, not only the
-    looping ones: at each step where both flows are still open the smaller one (or, at a tie,
-    the inflow) is closed, so that after the re-solve no step can loop. The solve does this
-    after ``LOOP_ROUNDS`` rounds that did not end the loops: the LP had moved them from step to
-    step (fast mode's full-year dispatch of ``hydrogen_ammonia_2027``: 257,648 kg/yr still
-    looped after 8 rounds).
+    With ``closed`` (the flow columns closed so far) and ``closed_rows`` (the curve rows made
+    equalities so far) every step is closed, not only the burning ones: at each step where
+    both flows are still open the smaller one (or, at a tie, the inflow) is closed, and at each
+    step with no curve row made an equality yet the nearest segment's row becomes one (the
+    segment the step runs on: it stays there). After that re-solve no step can loop or burn.
+    The solve does this after ``LOOP_ROUNDS`` rounds that did not end the burning: the LP had
+    moved it from step to step (fast mode's full-year dispatch of ``hydrogen_ammonia_2027``:
+    257,648 kg/yr still looped after 8 rounds; with the flows closed, 10 steps still drew
+    power below the curve after 7 more rounds).
     """
     cols, rows = [], []
     for key, s_in in lp.cols.items():
@@ -208,7 +212,14 @@ def burn_fixes(lp, x: np.ndarray, closed: np.ndarray | None = None) -> tuple[np.
         gaps = np.array([lp.A[lp.rows[k]] @ x for k in names])  # <= 0; the max is the curve's
         tol = LOOP_TOL * max(1.0, float(x[s_h].max(initial=0.0)))
         nearest = gaps.argmax(axis=0)
-        t = np.flatnonzero(gaps.max(axis=0) < -tol)
+        if closed is None:
+            t = np.flatnonzero(gaps.max(axis=0) < -tol)
+        else:
+            steps = np.arange(gaps.shape[1])
+            done = np.zeros(steps.size, dtype=bool)
+            for k in names:
+                done |= np.isin(lp.rows[k].start + steps, closed_rows if closed_rows is not None else [])
+            t = np.flatnonzero(~done)
         rows.append(np.array([lp.rows[names[k]].start for k in nearest[t]], dtype=int) + t)
     join = lambda a: np.concatenate(a).astype(np.int32) if a else np.zeros(0, dtype=np.int32)  # noqa: E731
     return join(cols), join(rows)

@@ -91,14 +91,15 @@ class PyomoSizingModel:
         try:
             _, obj = solve_pyomo(self.model, self.options)
             x = column_values(self.model)
-            for i in range(LOOP_ROUNDS + 1 if LOOP_ROUNDS else 0):  # as HighsLP._close_loops (model.hydrogen.burn_fixes)
+            for i in range(2 * LOOP_ROUNDS if LOOP_ROUNDS else 0):  # as HighsLP._close_loops (model.hydrogen.burn_fixes)
                 cols, rows = burn_fixes(self.lp, x)
                 if not (cols.size or rows.size):
                     break
                 before = self._closed_lp or self.lp
-                if i == LOOP_ROUNDS:  # every step's one way (see burn_fixes)
+                if i == LOOP_ROUNDS:  # close every step (see burn_fixes)
                     shut = np.flatnonzero((before.col_ub == 0.0) & (self.lp.col_ub != 0.0))
-                    cols, rows = burn_fixes(self.lp, x, closed=shut)
+                    equal = np.flatnonzero(before.row_lb != self.lp.row_lb)
+                    cols, rows = burn_fixes(self.lp, x, closed=shut, closed_rows=equal)
                 after = replace(before, col_lb=before.col_lb.copy(), col_ub=before.col_ub.copy(),
                                 row_lb=before.row_lb.copy())  # fmt: skip
                 after.col_lb[cols] = after.col_ub[cols] = 0.0

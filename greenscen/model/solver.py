@@ -214,12 +214,12 @@ class HighsLP:
         """Close, step by step, hydrogen stored and drawn at once and power drawn below the
         part-load curve, and re-solve until no step burns energy (see
         :func:`greenscen.model.hydrogen.burn_fixes`); return the values."""
-        for i in range(LOOP_ROUNDS + 1 if LOOP_ROUNDS else 0):  # 0: no repair (tests)
+        for i in range(2 * LOOP_ROUNDS if LOOP_ROUNDS else 0):  # 0: no repair (tests)
             cols, rows = burn_fixes(self.lp, x)
             if not (cols.size or rows.size):
                 break
-            if i == LOOP_ROUNDS:  # the loops moved from step to step: close every step's one way
-                cols, rows = burn_fixes(self.lp, x, closed=self.closed)
+            if i == LOOP_ROUNDS:  # the burning moved from step to step: close every step
+                cols, rows = burn_fixes(self.lp, x, closed=self.closed, closed_rows=self.closed_rows)
             if not self.loop_rounds:  # the LP's optimum: a lower bound on the burn-free one
                 self.loop_bound = float(self.h.getInfo().objective_function_value)
             if cols.size:

@@ -99,3 +99,25 @@ def test_loops_that_move_between_steps_end_after_the_every_step_round(monkeypatc
     assert rep["rounds"] == 2  # the ordinary round left loops (this case needs 6): both ran
     assert rep["lp_bound_yuan"] <= sol.objective_yuan * (1 + 1e-9)
     assert rep["gap_to_bound"] < 1e-3  # measured 0.039%, as with the 6 ordinary rounds
+
+
+def test_burn_fixes_every_step_puts_each_open_step_on_its_segment():
+    # Two curve segments over 4 steps; the gaps a_k·p + b·K − h (as A @ x, <= 0) are
+    # seg 0: [0, −5, −1, 0], seg 1: [−2, 0, −3, −4]. The nearest segment per step: 0, 1, 0, 0.
+    # Step 1 has a row made an equality already (row 5 = seg 1, step 1). Every-step mode makes
+    # rows 0, 2, 3 equalities (seg 0 at steps 0, 2, 3); the ordinary mode only step 2's (row
+    # 2), the one step below the curve (its largest gap −1 < 0).
+    from types import SimpleNamespace
+
+    import scipy.sparse as sp
+
+    from greenscen.model.hydrogen import burn_fixes
+
+    gaps = np.array([0.0, -5.0, -1.0, 0.0, -2.0, 0.0, -3.0, -4.0])
+    x = np.concatenate([np.ones(4), gaps])  # h2 (4 steps), then 8 columns holding the gaps
+    A = sp.csr_matrix((np.ones(8), (np.arange(8), 4 + np.arange(8))), shape=(8, 12))
+    lp = SimpleNamespace(cols={"h2": slice(0, 4)}, A=A,
+                         rows={"h2_curve_0": slice(0, 4), "h2_curve_1": slice(4, 8)})  # fmt: skip
+    _, rows = burn_fixes(lp, x, closed=np.zeros(0, dtype=np.int32), closed_rows=np.array([5]))
+    assert sorted(rows.tolist()) == [0, 2, 3]
+    assert burn_fixes(lp, x)[1].tolist() == [2]
