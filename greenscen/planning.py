@@ -121,8 +121,7 @@ def assemble_plan_result(case: PlanCase, ps, mode: str = "exact", extra: dict | 
         scale = inp.annual_scale
         if hp is not None:  # the hydrogen chain's own checks (greenscen.results.hydrogen)
             rows = hydrogen_checks(hourly, sol.capacities, hp, case.rules[py.year], scale,
-                                   demand_shape=None if inp.h2_demand_shape is None
-                                   else inp.h2_demand_shape.to_numpy(dtype=float))
+                                   demand_shape=inp.h2_shape_values)
             table = pd.concat([table, pd.DataFrame(rows, columns=list(table.columns))], ignore_index=True)
             table["ok"] = table["ok"].astype(object)
         energy = {k: float(v) * scale for k, v in metrics.annual_energies(hourly).items()}

@@ -125,7 +125,7 @@ def assemble_result(
     if params.hydrogen is not None:  # greenscen.results.hydrogen: from the hourly table only
         extra["hydrogen"] = hydrogen_summary(hourly, sol.capacities, cost, params.hydrogen, scale)
         rows = hydrogen_checks(hourly, sol.capacities, params.hydrogen, rules, scale,
-                              demand_shape=_shape_of(inputs))
+                               demand_shape=inputs.h2_shape_values)
         compliance = pd.concat([compliance, pd.DataFrame(rows, columns=list(compliance.columns))],
                                ignore_index=True)  # fmt: skip
         compliance["ok"] = compliance["ok"].astype(object)
@@ -149,11 +149,6 @@ def assemble_result(
         objective_yuan=sol.objective_yuan,
         extra=extra,
     )
-
-
-def _shape_of(inputs: ModelInputs):
-    """The hydrogen delivery shape on the inputs' steps (None: flat), for the independent check."""
-    return None if inputs.h2_demand_shape is None else inputs.h2_demand_shape.to_numpy(dtype=float)
 
 
 def horizon_summary(horizon, hourly: pd.DataFrame, energy: dict[str, float], scale: float) -> dict:

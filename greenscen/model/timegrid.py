@@ -75,5 +75,5 @@ def full_grid(inputs: ModelInputs, params: SizingParams) -> TimeGrid:
         window=window_ids(inputs.index, params.policy.peak_valley_window),
         energy_price=inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float),
         export_price=inputs.export_price_yuan_per_mwh.to_numpy(dtype=float),
-        h2_shape=None if inputs.h2_demand_shape is None else inputs.h2_demand_shape.to_numpy(dtype=float),
+        h2_shape=inputs.h2_shape_values,
     )

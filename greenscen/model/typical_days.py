@@ -93,5 +93,5 @@ def typical_day_grid(
         energy_price=typical(inputs.energy_price_yuan_per_mwh.to_numpy(dtype=float)),
         export_price=typical(inputs.export_price_yuan_per_mwh.to_numpy(dtype=float)),
         sequence=seq,
-        h2_shape=None if inputs.h2_demand_shape is None else typical(inputs.h2_demand_shape.to_numpy(dtype=float)),
+        h2_shape=None if inputs.h2_demand_shape is None else typical(inputs.h2_shape_values),
     )

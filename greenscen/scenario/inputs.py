@@ -52,6 +52,11 @@ class ModelInputs:
     h2_demand_shape: pd.Series | None = None
 
     @property
+    def h2_shape_values(self) -> np.ndarray | None:
+        """``h2_demand_shape`` as an array (None: flat delivery)."""
+        return None if self.h2_demand_shape is None else self.h2_demand_shape.to_numpy(dtype=float)
+
+    @property
     def annual_scale(self) -> float:
         """8760 h / horizon hours (``greenscen.base.horizon``); 1 for inputs built by hand."""
         return self.horizon.annual_scale if self.horizon is not None else 1.0
