@@ -35,15 +35,18 @@ def cluster_days(inputs: ModelInputs, n_periods: int) -> np.ndarray:
     data = pd.DataFrame({"load_mw": inputs.total_load_mw.to_numpy(dtype=float)}, index=inputs.index)
     for k in inputs.cf.columns:
         data[f"cf:{k}"] = inputs.cf[k].to_numpy(dtype=float)
-    shape = inputs.h2_demand_shape
-    if shape is not None and float(shape.max()) > float(shape.min()):
-        # a hydrogen delivery that varies between days (a weekly shape, a csv) is a feature
-        # of the day too: weekend days then fall in clusters of their own, and linked storage
-        # carries the weekend's hydrogen through the year's day sequence
-        data["h2_shape"] = shape.to_numpy(dtype=float)
     extremes = tsam.ExtremeConfig(
         method="append", max_period=["load_mw"], min_period=list(data.columns[1:])
     )
+    shape = inputs.h2_shape_values
+    if shape is not None:
+        days = shape[: n_days * steps].reshape(n_days, steps)
+        if np.any(days != days[0]):
+            # a hydrogen delivery that differs between days (a weekly shape, a csv) is a
+            # feature of the day too: weekend days then fall in clusters of their own, and
+            # linked storage carries the weekend's hydrogen through the year's day sequence
+            # (not an extreme period: the extreme days stay those of load and output)
+            data["h2_shape"] = shape
     res = tsam.aggregate(data, min(n_periods, n_days - EXTREME_DAYS), period_duration=24,
                          extremes=extremes)  # fmt: skip
     return np.asarray(res.cluster_assignments, dtype=int)[:n_days]

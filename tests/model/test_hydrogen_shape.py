@@ -181,7 +181,7 @@ def test_fast_mode_follows_a_week_shape_and_passes_the_full_year_check(tmp_path)
     assert float((h["h2_delivered_kg_h"] * h["duration_h"]).sum()) == pytest.approx(30_000e3, rel=1e-6)
     # Against the exact full-year solve (a second method): fast mode's design, dispatched on
     # the full year, cannot beat the exact optimum, and with the weekend as its own typical
-    # days it stays within 1% of it (measured +0.24%; +6.3% without the feature, README).
+    # days it stays within 1% of it (measured +0.21%; +6.3% without the feature, README).
     exact = tmp_path / "exact"
     assert main(["run", str(_scenario(tmp_path, shape=week)), "--resolution", "4",
                  "--out", str(exact), "--no-charts", "--quiet"]) == 0  # fmt: skip
